@@ -1,0 +1,132 @@
+# mocker: a tiny static PID-1 init for containers (mocker-init) and the host
+# launcher that starts them (mocker run).
+#
+#   make              build/mocker-init (static musl) and build/mocker
+#   make images       root filesystems under build/images/
+#   make run          build all, start the busybox image under mocker
+#   make test         the test suites (as root; installs what they need)
+#   make check        cppcheck, a -Werror build, static and size checks
+#   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
+#   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
+#
+# CC is the musl toolchain from musl-toolchain/ unless given: make CC=gcc
+# builds a glibc variant (for valgrind; add STATIC=0 for sanitizers).
+# V=1 shows the commands.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+B        ?= build
+STATIC   ?= 1
+
+ifeq ($(origin CC),default)
+TOOLCHAIN := $(B)/musl-toolchain/bin/musl-cc
+CC        := $(TOOLCHAIN)
+else
+TOOLCHAIN :=
+endif
+
+# User flags (CFLAGS, CPPFLAGS, LDFLAGS) come after ours and can add to them;
+# -static is in our link flags, so no CFLAGS can drop it.
+CFLAGS   ?= -O2
+WARN      = -Wall -Wextra -Wno-unused-parameter
+BASE_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DMOCKER_VERSION=\"$(VERSION)\" \
+	-ffunction-sections -fdata-sections
+LINK_STATIC = $(if $(filter 1 yes,$(STATIC)),-static)
+BASE_LDFLAGS = $(LINK_STATIC) -Wl,--gc-sections
+
+# The init is built for size: it is copied into every image.
+INIT_CFLAGS = -Os -flto -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-stack-protector -fno-pie -mgeneral-regs-only -fno-jump-tables
+INIT_LDFLAGS = -no-pie -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
+	-Wl,-z,common-page-size=64 -Wl,-z,max-page-size=4096 -s
+INIT_MAX_BYTES = 24576
+
+INIT_SRC  = $(wildcard init/*.c)
+SETUP_SRC = $(wildcard setup/*.c)
+# The launcher reuses the init's allocation-free helpers.
+SHARED_SRC = init/passwd.c init/num.c init/hostname.c init/fds.c init/dirscan.c
+HELPER_SRC = $(wildcard tests/helpers/*.c)
+
+OBJ      = $(B)/obj
+INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o)
+SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(SHARED_SRC:init/%.c=$(OBJ)/setup/shared-%.o)
+HELPERS   = $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+
+IMAGES    = $(B)/images/busybox/.stamp $(B)/images/appliance/.stamp
+
+Q = $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
+
+.PHONY: all images run test check bench install uninstall clean toolchain helpers
+.DELETE_ON_ERROR:
+
+all: $(B)/mocker-init $(B)/mocker
+
+# The compiler and flags are part of what an object depends on: the file
+# is rewritten (and everything rebuilt) only when they change.
+FLAGS_NOW := $(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) $(STATIC)
+ifneq ($(FLAGS_NOW),$(shell cat $(B)/.flags 2>/dev/null))
+$(shell mkdir -p $(B) && printf '%s\n' '$(FLAGS_NOW)' > $(B)/.flags)
+endif
+
+toolchain: $(TOOLCHAIN)
+$(B)/musl-toolchain/bin/musl-cc: musl-toolchain/setup.sh
+	$(call say,TOOLCHAIN,$@)sh musl-toolchain/setup.sh $(B)/musl-toolchain
+
+$(OBJ)/init/%.o: init/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(INIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Os -MMD -MP -c -o $@ $<
+
+$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Iinit \
+		-DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-init\" $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/setup/shared-%.o: init/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/mocker-init: $(INIT_OBJ)
+	$(call say,LD,$@)$(CC) $(CFLAGS) -Os -flto $(BASE_LDFLAGS) $(INIT_LDFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJ)
+	$(Q)strip -R .comment $@ 2>/dev/null || true
+
+$(B)/mocker: $(SETUP_OBJ)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ)
+
+# Small static programs the tests run inside images.
+helpers: $(HELPERS)
+$(B)/helpers/%: tests/helpers/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Iinit $(CPPFLAGS) -O2 $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+
+images: $(IMAGES)
+$(B)/images/busybox/.stamp: images/busybox/build.sh images/busybox/files.sh $(B)/mocker-init $(wildcard images/busybox/files/*)
+	$(call say,IMAGE,busybox)sh images/busybox/build.sh $(B)/mocker-init $(B)/images/busybox
+$(B)/images/appliance/.stamp: images/appliance/build.sh $(B)/images/busybox/.stamp $(wildcard images/appliance/files/* images/appliance/files/services/*/*)
+	$(call say,IMAGE,appliance)sh images/appliance/build.sh $(B)/images/busybox $(B)/images/appliance
+
+run: all $(B)/images/busybox/.stamp
+	$(Q)sh images/busybox/demo-run.sh $(B)/mocker $(B)/images/busybox/rootfs
+
+test: all helpers images
+	$(Q)sh tests/run.sh
+
+check: $(B)/mocker-init
+	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"
+
+bench: all images
+	$(Q)sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(B)/mocker $(B)/mocker-init $(DESTDIR)$(BINDIR)/
+	install -m 644 docs/mocker.1 $(DESTDIR)$(MANDIR)/man1/mocker.1
+	install -m 644 docs/mocker-init.8 $(DESTDIR)$(MANDIR)/man8/mocker-init.8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mocker $(DESTDIR)$(BINDIR)/mocker-init \
+		$(DESTDIR)$(MANDIR)/man1/mocker.1 $(DESTDIR)$(MANDIR)/man8/mocker-init.8
+
+clean:
+	rm -rf $(B)
+
+-include $(INIT_OBJ:.o=.d) $(SETUP_OBJ:.o=.d)
