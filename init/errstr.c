@@ -1,0 +1,62 @@
+#include <errno.h>
+#include <string.h>
+
+#include "errstr.h"
+#include "num.h"
+
+#define STR(x) #x
+#define E(num, text) STR(num) "\0" text "\0"
+
+/* Pairs of strings: the errno as text (so the table is made by the
+ * preprocessor, whatever the architecture's numbers) and its message. */
+static const char table[] =
+	E(EPERM, "Operation not permitted")
+	E(ENOENT, "No such file or directory")
+	E(ESRCH, "No such process")
+	E(EINTR, "Interrupted system call")
+	E(EIO, "I/O error")
+	E(E2BIG, "Argument list too long")
+	E(ENOEXEC, "Exec format error")
+	E(EBADF, "Bad file descriptor")
+	E(ECHILD, "No child process")
+	E(EAGAIN, "Resource temporarily unavailable")
+	E(ENOMEM, "Out of memory")
+	E(EACCES, "Permission denied")
+	E(EFAULT, "Bad address")
+	E(EBUSY, "Resource busy")
+	E(EEXIST, "File exists")
+	E(ENODEV, "No such device")
+	E(ENOTDIR, "Not a directory")
+	E(EISDIR, "Is a directory")
+	E(EINVAL, "Invalid argument")
+	E(ENFILE, "Too many open files in system")
+	E(EMFILE, "No file descriptors available")
+	E(ENOTTY, "Not a tty")
+	E(ETXTBSY, "Text file busy")
+	E(ENOSPC, "No space left on device")
+	E(EROFS, "Read-only file system")
+	E(ENAMETOOLONG, "Filename too long")
+	E(ENOSYS, "Function not implemented")
+	E(ELOOP, "Symbolic link loop")
+	E(EOVERFLOW, "Value too large for data type")
+	E(ENOTSUP, "Not supported")
+	E(EUSERS, "Too many users")
+	"";
+
+const char *
+errstr(int e, char *buf)
+{
+	const char *p = table;
+	char num[NUM_BUFSZ];
+	unsigned long n;
+
+	while (*p) {
+		const char *text = p + strlen(p) + 1;
+		if (parse_ulong(p, 4095, &n) == 0 && (int)n == e)
+			return text;
+		p = text + strlen(text) + 1;
+	}
+	strcpy(buf, "error ");
+	strcpy(buf + 6, fmt_long(num, e));
+	return buf;
+}

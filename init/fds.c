@@ -1,0 +1,40 @@
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dirscan.h"
+#include "fds.h"
+#include "num.h"
+#include "sys.h"
+
+struct closing {
+	int lowest;
+	int dir;
+};
+
+static int
+close_one(const char *name, unsigned char type, void *ctx)
+{
+	struct closing *c = ctx;
+	unsigned long fd;
+
+	(void)type;
+	if (parse_ulong(name, 1UL << 30, &fd) == 0 && (int)fd >= c->lowest &&
+	    (int)fd != c->dir)
+		close((int)fd);
+	return 0;
+}
+
+void
+fds_close_from(int lowest)
+{
+	struct closing c = { .lowest = lowest };
+
+	if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0)
+		return;
+	/* A kernel without close_range (before 5.9): close what is listed. */
+	if ((c.dir = sys_open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	dir_each(c.dir, close_one, &c);
+	close(c.dir);
+}

@@ -1,0 +1,9 @@
+/* The init's own copies of inherited descriptors. */
+#ifndef MOCKER_INIT_FDS_H
+#define MOCKER_INIT_FDS_H
+
+/* Closes every descriptor >= lowest (close_range, or one by one from
+ * /proc/self/fd on kernels without it). */
+void fds_close_from(int lowest);
+
+#endif

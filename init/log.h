@@ -1,0 +1,28 @@
+/* Messages on stderr through write(2): no stdio in the init. */
+#ifndef MOCKER_INIT_LOG_H
+#define MOCKER_INIT_LOG_H
+
+#include <stddef.h>
+
+enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+extern int log_verbosity;
+
+/*
+ * Formats a line into a fixed buffer and writes it with one write(2), prefixed
+ * with "mocker-init: ". Conversions: %s string, %d int, %u unsigned, %e the
+ * message for errno as it was on entry. errno is preserved.
+ */
+void log_say(int level, const char *fmt, ...);
+#define say_error(...) log_say(LOG_ERROR, __VA_ARGS__)
+#define say_warn(...)  log_say(LOG_WARN, __VA_ARGS__)
+#define say_info(...)  log_say(LOG_INFO, __VA_ARGS__)
+#define say_debug(...) log_say(LOG_DEBUG, __VA_ARGS__)
+
+/* Prints an error and exits with status code. */
+_Noreturn void die(int code, const char *fmt, ...);
+
+/* Writes all of buf to fd, retrying short writes and EINTR. */
+int write_all(int fd, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * mocker-init: PID 1 for containers.
+ *
+ * As PID 1 of a PID namespace it mounts /proc and sets the hostname when
+ * nobody did, then runs the payload: reaps every orphan, forwards signals,
+ * restarts by policy, and when the payload ends gives every remaining
+ * process SIGTERM and a grace period before SIGKILL.
+ *
+ * Exit status:
+ *   N      the payload's exit code (0 for codes given with -e)
+ *   128+N  the payload died of signal N
+ *   0      services or pause mode stopped on request
+ *   2      usage: a bad option, argument or variable
+ *   125    setup failed before the payload started
+ *   126    the command cannot be executed
+ *   127    the command was not found
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "defaults.h"
+#include "hostname.h"
+#include "log.h"
+#include "nssetup.h"
+#include "options.h"
+#include "passwd.h"
+#include "sig.h"
+#include "spawn.h"
+#include "supervise.h"
+#include "sys.h"
+
+static struct options opts;
+static struct supervisor sup;
+static struct creds creds;
+static char cwd[4096];
+
+static _Noreturn void
+usage_error(const char *why)
+{
+	say_error("%s", why);
+	options_usage_line(2);
+	_exit(EXIT_USAGE);
+}
+
+/* What to run: the command, a services directory, or nothing (-P). */
+static void
+choose_payload(void)
+{
+	const char *dir = opts.services;
+
+	if (opts.pause) {
+		if (opts.argv)
+			usage_error("--pause takes no COMMAND");
+		return;
+	}
+	if (opts.argv) {
+		const char *base = strrchr(opts.argv[0], '/');
+		struct service *v = &sup.svc[0];
+		sup.n = 1;
+		v->argv = opts.argv;
+		v->policy = opts.restart;
+		base = base && base[1] ? base + 1 : opts.argv[0];
+		memcpy(v->name, base, strnlen(base, sizeof v->name - 1));
+		return;
+	}
+	if (opts.exec)
+		usage_error("--exec needs a COMMAND");
+	if (!dir && access(SERVICES_DIR, F_OK) == 0)
+		dir = SERVICES_DIR;
+	if (!dir)
+		usage_error("no COMMAND given, and no " SERVICES_DIR);
+	sup.services_mode = 1;
+	if (services_load(&sup, dir) < 0)
+		die(EXIT_SETUP, "cannot read services directory %s: %e", dir);
+	say_info("%d services in %s", sup.n, dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *what;
+	pid_t parent = getppid();
+
+	options_parse(&opts, argc, argv);
+	sup.o = &opts;
+	if (sys_getcwd(cwd, sizeof cwd) > 0 && cwd[0] == '/')
+		sup.cwd = cwd;
+	choose_payload();
+
+	/* Setup: any failure is fatal, before anything runs. Signals wait in
+	 * the queue until the payload is there to receive them. */
+	if (sig_block_all(&spawn_mask) < 0)
+		die(EXIT_SETUP, "cannot block signals: %e");
+	if (opts.pdeathsig) {
+		if (prctl(PR_SET_PDEATHSIG, opts.pdeathsig) < 0)
+			die(EXIT_SETUP, "cannot set the parent-death signal: %e");
+		if (getppid() != parent) /* it died before we asked */
+			die(EXIT_SETUP, "the parent is gone");
+	}
+	if (opts.hostname && !hostname_valid(opts.hostname))
+		die(EXIT_SETUP, "invalid hostname '%s' (letters, digits, '-' and '.', "
+		    "at most 64 bytes)", opts.hostname);
+	if (!opts.no_proc && nssetup_proc(&what) < 0)
+		die(EXIT_SETUP, "cannot %s: %e", what);
+	if (opts.hostname && nssetup_hostname(opts.hostname, &what) < 0)
+		die(EXIT_SETUP, "cannot %s: %e", what);
+	if (opts.user) {
+		const char *why;
+		if (creds_lookup(opts.user, NULL, NULL, &creds, &why) < 0)
+			die(EXIT_SETUP, "%s '%s'", why, opts.user);
+		sup.creds = &creds;
+	}
+	if (opts.exec) {
+		struct spawn sp = { .argv = opts.argv, .creds = sup.creds };
+		struct spawn_error e;
+		spawn_exec(&sp, &e);
+		return spawn_report(opts.argv[0], &e);
+	}
+	/* Orphans of our subtree come to us when we are not PID 1 (tini -s). */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		die(EXIT_SETUP, "cannot become a subreaper: %e");
+	sup.terminal = spawn_have_terminal();
+	return supervise(&sup);
+}

@@ -1,0 +1,359 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "defaults.h"
+#include "log.h"
+#include "num.h"
+#include "options.h"
+
+#define SYNOPSIS "usage: " PROG " [OPTION]... [--] COMMAND [ARG]..."
+
+static const char help[] =
+SYNOPSIS "\n"
+"PID 1 for containers: mounts /proc, sets the hostname, reaps orphans,\n"
+"forwards signals, shuts down gracefully.\n"
+"\n"
+"  -H, --hostname NAME    set the hostname (in a UTS namespace of its own)\n"
+"      --no-proc          do not mount /proc\n"
+"  -g, --pgroup           signal the payload's process group\n"
+"  -s, --subreaper        for tini users: automatic when not PID 1\n"
+"  -p, --pdeathsig SIG    the init's own parent-death signal\n"
+"  -e, --expect CODE      exit code CODE counts as 0 (repeatable)\n"
+"  -r, --rewrite FROM:TO  rewrite a forwarded signal; TO=0 drops it\n"
+"  -t, --grace SECONDS    shutdown grace period before SIGKILL (5)\n"
+"  -x, --exec             set up, then exec COMMAND as PID 1\n"
+"  -R, --restart POLICY   no, on-failure[:N] or always (no)\n"
+"      --services DIR     supervise DIR/*/run (" SERVICES_DIR ")\n"
+"  -P, --pause            no payload: exit 0 on SIGTERM or SIGINT\n"
+"  -u, --user USER[:GROUP] run the payload as USER\n"
+"  -v, --verbose          more messages (repeatable)\n"
+"  -w, --warn-reap        warn when reaping other processes\n"
+"  -V, --version          -h, --help\n"
+"\n"
+"Environment: " ENV_PREFIX "<LONG_OPTION> (HOSTNAME, NO_PROC, GRACE...),\n"
+ENV_PREFIX "VERBOSITY=0-3, TINI_SUBREAPER, TINI_VERBOSITY and\n"
+"TINI_KILL_PROCESS_GROUP; flags win.\n"
+"Exit: the payload's status, 128+N for signal N; 2 usage; 125 setup\n"
+"failed; 126 cannot execute; 127 not found. See mocker-init(8).\n";
+
+enum id {
+	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,
+	O_REWRITE, O_GRACE, O_EXEC, O_RESTART, O_SERVICES, O_PAUSE, O_USER,
+	O_VERBOSE, O_WARN_REAP, O_VERSION, O_HELP,
+};
+
+static const struct opt {
+	enum id id;
+	char shrt;
+	unsigned char has_arg;
+	unsigned char env; /* has a MOCKER_INIT_<LONG_NAME> variable */
+	const char *lng;
+} opts[] = {
+	{ O_HOSTNAME, 'H', 1, 1, "hostname" },
+	{ O_NO_PROC, 0, 0, 1, "no-proc" },
+	{ O_PGROUP, 'g', 0, 1, "pgroup" },
+	{ O_SUBREAPER, 's', 0, 1, "subreaper" },
+	{ O_PDEATHSIG, 'p', 1, 1, "pdeathsig" },
+	{ O_EXPECT, 'e', 1, 1, "expect" },
+	{ O_REWRITE, 'r', 1, 1, "rewrite" },
+	{ O_GRACE, 't', 1, 1, "grace" },
+	{ O_EXEC, 'x', 0, 1, "exec" },
+	{ O_RESTART, 'R', 1, 1, "restart" },
+	{ O_SERVICES, 0, 1, 1, "services" },
+	{ O_PAUSE, 'P', 0, 1, "pause" },
+	{ O_USER, 'u', 1, 1, "user" },
+	{ O_VERBOSE, 'v', 0, 0, "verbose" },
+	{ O_WARN_REAP, 'w', 0, 1, "warn-reap" },
+	{ O_VERSION, 'V', 0, 0, "version" },
+	{ O_HELP, 'h', 0, 0, "help" },
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+void
+options_usage_line(int fd)
+{
+	write_all(fd, SYNOPSIS "\n", sizeof SYNOPSIS);
+}
+
+static _Noreturn void
+usage_error(const char *what, const char *arg, const char *why)
+{
+	die(EXIT_USAGE, "%s%s%s%s; " SYNOPSIS " (see --help)",
+	    what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", why);
+}
+
+/* Splits a comma-separated environment list; calls fn on each item. */
+static void
+each_item(const char *list, void (*fn)(struct options *, const char *, const char *),
+          struct options *o, const char *src)
+{
+	char item[256];
+
+	while (*list) {
+		size_t n = (size_t)(strchrnul(list, ',') - list);
+		if (n >= sizeof item)
+			usage_error(src, NULL, ": item too long");
+		memcpy(item, list, n);
+		item[n] = 0;
+		fn(o, item, src);
+		list += n + (list[n] == ',');
+	}
+}
+
+static void
+add_expect(struct options *o, const char *s, const char *src)
+{
+	unsigned long code;
+
+	if (parse_ulong(s, 255, &code) < 0)
+		usage_error(src, s, ": not an exit code (0-255)");
+	o->expect[code / 8] |= (unsigned char)(1u << (code % 8));
+}
+
+static void
+add_rewrite(struct options *o, const char *s, const char *src)
+{
+	char from[32];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : 0;
+	int f, t;
+
+	if (!colon)
+		usage_error(src, s, ": expected FROM:TO");
+	if (n >= sizeof from)
+		usage_error(src, s, ": unknown signal");
+	memcpy(from, s, n);
+	from[n] = 0;
+	f = sig_parse(from);
+	t = strcmp(colon + 1, "0") == 0 ? 0 : sig_parse(colon + 1);
+	if (f < 0 || t < 0)
+		usage_error(src, s, ": unknown signal");
+	o->rewrite[f] = (unsigned char)t;
+}
+
+static void
+set_restart(struct options *o, const char *s, const char *src)
+{
+	if (strcmp(s, "no") == 0) {
+		o->restart = RESTART_NO;
+	} else if (strcmp(s, "always") == 0) {
+		o->restart = RESTART_ALWAYS;
+	} else if (strncmp(s, "on-failure", 10) == 0 && (!s[10] || s[10] == ':')) {
+		o->restart = RESTART_ON_FAILURE;
+		o->restart_max = 0;
+		if (s[10] && (parse_ulong(s + 11, 1000000000UL, &o->restart_max) < 0 ||
+		              o->restart_max == 0))
+			usage_error(src, s, ": expected on-failure:N with N > 0");
+	} else {
+		usage_error(src, s, ": expected no, on-failure[:N] or always");
+	}
+}
+
+static _Noreturn void
+print_and_exit(const char *text, size_t len)
+{
+	_exit(write_all(1, text, len) < 0 ? 1 : 0);
+}
+
+/* Applies one option; src names it in messages (-t, --grace, or a variable). */
+static void
+apply(struct options *o, const struct opt *op, const char *arg, const char *src)
+{
+	unsigned long n;
+
+	switch (op->id) {
+	case O_HOSTNAME:  o->hostname = arg; break;
+	case O_NO_PROC:   o->no_proc = 1; break;
+	case O_PGROUP:    o->pgroup = 1; break;
+	case O_SUBREAPER: break; /* automatic when not PID 1 */
+	case O_PDEATHSIG:
+		if ((o->pdeathsig = sig_parse(arg)) < 0)
+			usage_error(src, arg, ": unknown signal");
+		break;
+	case O_EXPECT:
+		if (src[0] == '-')
+			add_expect(o, arg, src);
+		else
+			each_item(arg, add_expect, o, src);
+		break;
+	case O_REWRITE:
+		if (src[0] == '-')
+			add_rewrite(o, arg, src);
+		else
+			each_item(arg, add_rewrite, o, src);
+		break;
+	case O_GRACE:
+		if (parse_seconds_ms(arg, 100000000UL, &o->grace_ms) < 0)
+			usage_error(src, arg, ": expected seconds, fractions allowed");
+		break;
+	case O_EXEC:      o->exec = 1; break;
+	case O_RESTART:   set_restart(o, arg, src); break;
+	case O_SERVICES:  o->services = arg; break;
+	case O_PAUSE:     o->pause = 1; break;
+	case O_USER:
+		if (!*arg)
+			usage_error(src, arg, ": expected USER[:GROUP]");
+		o->user = arg;
+		break;
+	case O_VERBOSE:
+		if (src[0] != '-') {
+			if (parse_ulong(arg, 9, &n) < 0)
+				usage_error(src, arg, ": expected a level, 0-3");
+			log_verbosity = (int)n;
+		} else {
+			log_verbosity++;
+		}
+		break;
+	case O_WARN_REAP: o->warn_reap = 1; break;
+	case O_VERSION:
+		/* Docker reads "tini version X" from its --init binary; the word
+		 * "version" followed by a number is what it parses. */
+		print_and_exit(PROG " version " MOCKER_VERSION "\n",
+		               sizeof(PROG " version " MOCKER_VERSION "\n") - 1);
+	case O_HELP:
+		print_and_exit(help, sizeof help - 1);
+	}
+}
+
+/* A boolean variable: 1/yes/true/on or 0/no/false/off/empty. */
+static int
+env_bool(const char *name, const char *v)
+{
+	static const char *const on[] = { "1", "yes", "true", "on" };
+	static const char *const off[] = { "", "0", "no", "false", "off" };
+	size_t i;
+
+	for (i = 0; i < sizeof on / sizeof on[0]; i++)
+		if (strcmp(v, on[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof off / sizeof off[0]; i++)
+		if (strcmp(v, off[i]) == 0)
+			return 0;
+	usage_error(name, v, ": expected 1 or 0");
+}
+
+static const struct opt *
+find_opt(enum id id)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].id == id)
+			break;
+	return &opts[i];
+}
+
+static void
+parse_env(struct options *o)
+{
+	const char *v;
+	size_t i;
+
+	/* tini's names first, so that ours win over them. */
+	if (getenv("TINI_SUBREAPER"))
+		apply(o, find_opt(O_SUBREAPER), NULL, "TINI_SUBREAPER");
+	if (getenv("TINI_KILL_PROCESS_GROUP"))
+		apply(o, find_opt(O_PGROUP), NULL, "TINI_KILL_PROCESS_GROUP");
+	if ((v = getenv("TINI_VERBOSITY")))
+		apply(o, find_opt(O_VERBOSE), v, "TINI_VERBOSITY");
+	if ((v = getenv(ENV_PREFIX "VERBOSITY")))
+		apply(o, find_opt(O_VERBOSE), v, ENV_PREFIX "VERBOSITY");
+
+	for (i = 0; i < NOPTS; i++) {
+		char name[32] = ENV_PREFIX, *p = name + sizeof ENV_PREFIX - 1;
+		const char *l;
+		if (!opts[i].env)
+			continue;
+		for (l = opts[i].lng; *l; l++) /* --no-proc: MOCKER_INIT_NO_PROC */
+			*p++ = *l == '-' ? '_' : (char)(*l - 'a' + 'A');
+		if (!(v = getenv(name)))
+			continue;
+		if (opts[i].has_arg) {
+			if (*v)
+				apply(o, &opts[i], v, name);
+		} else if (env_bool(name, v)) {
+			apply(o, &opts[i], NULL, name);
+		}
+	}
+}
+
+static const struct opt *
+find_long(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].lng && strlen(opts[i].lng) == len &&
+		    memcmp(opts[i].lng, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *
+find_short(char c)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].shrt == c)
+			return &opts[i];
+	return NULL;
+}
+
+void
+options_parse(struct options *o, int argc, char **argv)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->grace_ms = GRACE_MS_DEFAULT;
+	for (i = 0; i <= SIG_MAX; i++)
+		o->rewrite[i] = (unsigned char)i;
+	parse_env(o);
+
+	/* Options end at "--" or at the first word that is not one, so that the
+	 * payload's own options are never taken for ours. */
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i];
+		const struct opt *op;
+
+		if (a[0] != '-' || !a[1])
+			break;
+		if (a[1] == '-') {
+			char *eq;
+			if (!a[2]) {
+				i++;
+				break;
+			}
+			eq = strchr(a + 2, '=');
+			op = find_long(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+			if (!op)
+				usage_error("unknown option", a, "");
+			if (op->has_arg && !eq && i + 1 >= argc)
+				usage_error("option", a, " needs an argument");
+			if (!op->has_arg && eq)
+				usage_error("option", a, " takes no argument");
+			apply(o, op, op->has_arg ? (eq ? eq + 1 : argv[++i]) : NULL, a);
+			continue;
+		}
+		for (a++; *a; a++) {
+			char src[3] = { '-', *a, 0 };
+			if (!(op = find_short(*a)))
+				usage_error("unknown option", src, "");
+			if (!op->has_arg) {
+				apply(o, op, NULL, src);
+				continue;
+			}
+			if (a[1]) {
+				apply(o, op, a + 1, src);
+			} else {
+				if (i + 1 >= argc)
+					usage_error("option", src, " needs an argument");
+				apply(o, op, argv[++i], src);
+			}
+			break;
+		}
+	}
+	o->argv = i < argc ? argv + i : NULL;
+}

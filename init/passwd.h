@@ -1,0 +1,28 @@
+/* USER[:GROUP] looked up in /etc/passwd and /etc/group, without stdio or
+ * heap (what gosu and su-exec do, built in). Also used by the launcher. */
+#ifndef MOCKER_PASSWD_H
+#define MOCKER_PASSWD_H
+
+#include <sys/types.h>
+
+#define CREDS_MAX_GROUPS 64
+
+struct creds {
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[CREDS_MAX_GROUPS];
+	char home[256];
+};
+
+/* Fills c for spec ("name", "1234", "name:group", "1234:5678"), reading
+ * passwd and group files (NULL for the defaults). A name that is not found is
+ * an error; a number without an entry gets gid 0 and HOME=/ as in Docker.
+ * Returns 0, or -1 with *why set to a static message. */
+int creds_lookup(const char *spec, const char *passwd, const char *group,
+                 struct creds *c, const char **why);
+
+/* setgroups, setgid, setuid; 0 or -1 with errno. */
+int creds_apply(const struct creds *c);
+
+#endif

@@ -1,0 +1,37 @@
+/* Signal names, and the raw signal mask calls the init is built on. */
+#ifndef MOCKER_INIT_SIG_H
+#define MOCKER_INIT_SIG_H
+
+#include <signal.h>
+
+#define SIG_MAX 64 /* highest signal number on Linux */
+
+/* A kernel signal set: 64 bits on every Linux architecture we build for.
+ * libc's sigset_t hides the signals it reserves for itself (32-34), which
+ * the init must still block and forward, so the init talks to the kernel
+ * with its own set. */
+typedef unsigned long long ksigset;
+
+#define KSIG_BIT(n) (1ULL << ((n) - 1))
+
+/* Name ("TERM", "SIGTERM", "term", "RTMIN+2") or number to a signal number;
+ * -1 if it is neither. */
+int sig_parse(const char *s);
+
+/* "TERM", "RTMIN+2", or the number, into buf (16 bytes). */
+const char *sig_name(int sig, char *buf);
+
+/* Block every signal; store the caller's mask in old. */
+int sig_block_all(ksigset *old);
+
+/* Set the mask (used in a child before exec to give back the caller's). */
+int sig_setmask(const ksigset *set);
+
+/* Wait for a signal in the blocked set; timeout_ms < 0 waits forever.
+ * Returns the signal, 0 on timeout, -1 on error. Never returns EINTR. */
+int sig_wait(siginfo_t *info, long long timeout_ms);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long long mono_ms(void);
+
+#endif

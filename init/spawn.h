@@ -1,0 +1,45 @@
+/* Starting the payload: its own process group, the terminal, the caller's
+ * signal mask, and errors of exec reported back to the init. */
+#ifndef MOCKER_INIT_SPAWN_H
+#define MOCKER_INIT_SPAWN_H
+
+#include <sys/types.h>
+
+#include "passwd.h"
+#include "sig.h"
+
+struct spawn {
+	char *const *argv;
+	const char *cwd;           /* chdir here first, or NULL */
+	const struct creds *creds; /* switch to these first, or NULL */
+	int terminal;              /* make it the terminal's foreground group */
+};
+
+/* What failed in the child before it became the payload. */
+enum spawn_stage { STAGE_NONE, STAGE_FORK, STAGE_CHDIR, STAGE_CREDS, STAGE_EXEC };
+
+struct spawn_error {
+	int stage; /* enum spawn_stage */
+	int err;   /* errno */
+};
+
+/* The caller's signal mask, given back to every payload. */
+extern ksigset spawn_mask;
+
+/* Forks and execs; returns the pid, or -1 with *e filled in (the child, if
+ * any, has been reaped). */
+pid_t spawn(const struct spawn *sp, struct spawn_error *e);
+
+/* Execs in place (exec mode); returns only on failure, with *e filled in. */
+void spawn_exec(const struct spawn *sp, struct spawn_error *e);
+
+/* Prints why a spawn failed and returns the matching exit status. */
+int spawn_report(const char *cmd, const struct spawn_error *e);
+
+/* True when stdin is a terminal whose foreground group is ours. */
+int spawn_have_terminal(void);
+
+/* Takes the terminal's foreground back for our own process group. */
+void spawn_reclaim_terminal(void);
+
+#endif
