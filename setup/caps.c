@@ -1,0 +1,98 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+
+static const char *const names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
+	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
+	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+	"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
+	"SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
+	"SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
+	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+#define NCAPS ((int)(sizeof names / sizeof names[0]))
+
+#define B(c) (1ULL << (c))
+/* What Docker and Podman give a container by default. */
+static const uint64_t docker_default =
+	B(CAP_CHOWN) | B(CAP_DAC_OVERRIDE) | B(CAP_FSETID) | B(CAP_FOWNER) |
+	B(CAP_MKNOD) | B(CAP_NET_RAW) | B(CAP_SETGID) | B(CAP_SETUID) |
+	B(CAP_SETFCAP) | B(CAP_SETPCAP) | B(CAP_NET_BIND_SERVICE) |
+	B(CAP_SYS_CHROOT) | B(CAP_KILL) | B(CAP_AUDIT_WRITE);
+
+int
+cap_parse(const char *name)
+{
+	int i;
+
+	if (strncasecmp(name, "CAP_", 4) == 0)
+		name += 4;
+	for (i = 0; i < NCAPS; i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The highest capability this kernel knows. */
+static int
+last_cap(void)
+{
+	char buf[16];
+	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return CAP_LAST_CAP;
+	buf[n] = 0;
+	n = atoi(buf);
+	return n > 0 && n < 64 ? (int)n : CAP_LAST_CAP;
+}
+
+uint64_t
+caps_effective(uint64_t add, uint64_t drop)
+{
+	uint64_t all = (B(last_cap()) << 1) - 1;
+
+	return ((docker_default & ~drop) | add) & all;
+}
+
+int
+caps_limit_bounding(uint64_t keep)
+{
+	int cap, last = last_cap();
+
+	for (cap = 0; cap <= last; cap++)
+		if (!(keep & B(cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+		    errno != EINVAL)
+			return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -1;
+	return 0;
+}
+
+int
+caps_set(uint64_t keep, uid_t uid)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	uint64_t inh = uid == 0 ? keep : 0;
+
+	memset(d, 0, sizeof d);
+	d[0].effective = d[0].permitted = (uint32_t)keep;
+	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
+	d[0].inheritable = (uint32_t)inh;
+	d[1].inheritable = (uint32_t)(inh >> 32);
+	return (int)syscall(SYS_capset, &h, d);
+}

@@ -1,0 +1,27 @@
+/* Capabilities of the container: Docker's default set, --cap-add and
+ * --cap-drop, applied to the bounding, permitted, effective and inheritable
+ * sets; ambient cleared. */
+#ifndef MOCKER_CAPS_H
+#define MOCKER_CAPS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CAPS_ALL (~0ULL)
+
+/* "NET_ADMIN", "CAP_NET_ADMIN", "net_admin" → number; -1 if unknown. */
+int cap_parse(const char *name);
+
+/* Docker's default set with add and drop applied (drop ALL, then add). */
+uint64_t caps_effective(uint64_t add, uint64_t drop);
+
+/* Drops every capability outside keep from the bounding set and clears the
+ * ambient set. 0 or -1 with errno. Needs CAP_SETPCAP. */
+int caps_limit_bounding(uint64_t keep);
+
+/* Sets permitted and effective to keep, and inheritable to keep when the
+ * payload runs as root (uid 0), else to nothing (CVE-2022-24769: no
+ * inheritable capabilities for non-root payloads). */
+int caps_set(uint64_t keep, uid_t uid);
+
+#endif

@@ -1,0 +1,41 @@
+/* One container being set up: the plan's shared state. */
+#ifndef MOCKER_CONTAINER_H
+#define MOCKER_CONTAINER_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "passwd.h"
+
+struct container {
+	const struct config *c;
+	char rootfs[PATH_MAX];     /* resolved on the host */
+	char hostname[65];
+	char init_host[PATH_MAX];  /* the host's mocker-init, "" if none found */
+	int rootless;              /* started by a non-root user */
+	int userns;                /* in a user namespace of its own */
+	uid_t host_uid;
+	gid_t host_gid;
+	int tty;                   /* hand the terminal's foreground to it */
+	int listen_fds;            /* socket-activation fds 3.. to keep */
+	int fail_step;             /* MOCKER_FAIL_STEP: a test hook, 0 for none */
+	uint64_t caps;             /* the capability set */
+	struct cgroup cg;          /* host side */
+
+	/* filled in by the plan, in the child */
+	int sync_fd;               /* read end: "go", or EOF when we are orphaned */
+	int rootfd;                /* the new root, before pivot_root */
+	int devfd;                 /* its /dev */
+	const char *init_exec;     /* the init to exec, or NULL for --no-init */
+	struct creds creds;
+	char **envp;
+	const char *why;           /* detail for the error message */
+};
+
+/* Runs the setup plan in the new namespaces and execs; never returns. */
+__attribute__((noreturn)) void plan_run(struct container *ct);
+
+#endif

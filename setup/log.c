@@ -1,0 +1,81 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int log_quiet;
+int log_verbose;
+
+/* One write per message, so lines from the container and from us never mix. */
+static void
+vline(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf, "mocker: %s", prefix);
+
+	n += vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	if (n > (int)sizeof buf - 2)
+		n = (int)sizeof buf - 2;
+	if (err)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, ": %s", strerror(err));
+	if (n > (int)sizeof buf - 2)
+		n = (int)sizeof buf - 2;
+	buf[n++] = '\n';
+	if (write(2, buf, (size_t)n) < 0) {
+		/* nowhere left to say it */
+	}
+}
+
+void
+warnx_(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	if (log_quiet)
+		return;
+	va_start(ap, fmt);
+	vline("warning: ", fmt, ap, 0);
+	va_end(ap);
+	errno = err;
+}
+
+void
+note(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	vline("", fmt, ap, 0);
+	va_end(ap);
+	errno = err;
+}
+
+void
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("", fmt, ap, 0);
+	va_end(ap);
+	_exit(code);
+}
+
+void
+die_errno(int code, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("", fmt, ap, err);
+	va_end(ap);
+	_exit(code);
+}

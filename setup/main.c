@@ -1,0 +1,173 @@
+/*
+ * mocker: the host launcher. `mocker run ROOTFS [COMMAND...]` starts
+ * COMMAND in ROOTFS with its own PID, mount, UTS, IPC, network and cgroup
+ * namespaces, pivot_root'ed into the image, with mocker-init as PID 1.
+ *
+ * Exit status:
+ *   N     the container's (its PID 1's) exit status, 128+N for signal N
+ *   125   mocker failed: bad input, or a setup step (one line says which)
+ *   126   the command cannot be executed
+ *   127   the command was not found
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "config.h"
+#include "container.h"
+#include "hostname.h"
+#include "log.h"
+#include "run.h"
+
+#ifndef MOCKER_INIT_PATH
+#define MOCKER_INIT_PATH "/usr/local/bin/mocker-init"
+#endif
+
+static const char usage[] =
+"usage: mocker run [OPTION]... ROOTFS [COMMAND [ARG]...]\n"
+"       mocker --help | --version\n"
+"See mocker run --help, and mocker(1).\n";
+
+/* A short hostname from the image directory: .../images/busybox/rootfs
+ * gives "busybox", /srv/web gives "web". */
+static void
+default_hostname(struct container *ct)
+{
+	char path[PATH_MAX], *base, *out = ct->hostname;
+	size_t n = 0;
+
+	snprintf(path, sizeof path, "%s", ct->rootfs);
+	base = basename(path);
+	if (strcmp(base, "rootfs") == 0 || strcmp(base, "root") == 0) {
+		base[-1] = 0; /* realpath: there is a '/' before it */
+		base = basename(path);
+	}
+	for (; *base && n < 63; base++) {
+		char c = *base;
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (ok || (n > 0 && out[n - 1] != '-'))
+			out[n++] = ok ? c : '-';
+	}
+	while (n > 0 && out[n - 1] == '-')
+		n--;
+	out[n] = 0;
+	if (!hostname_valid(out))
+		strcpy(out, "mocker");
+}
+
+/* mocker-init next to this mocker (build/ or an installed bin/), else the
+ * installed one. */
+static void
+find_host_init(struct container *ct)
+{
+	char self[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0) {
+		self[n] = 0;
+		dir = dirname(self);
+		snprintf(ct->init_host, sizeof ct->init_host, "%s/mocker-init", dir);
+		if (access(ct->init_host, X_OK) == 0)
+			return;
+	}
+	snprintf(ct->init_host, sizeof ct->init_host, "%s", MOCKER_INIT_PATH);
+	if (access(ct->init_host, X_OK) != 0)
+		ct->init_host[0] = 0;
+}
+
+/* Everything that can be checked on the host, before any namespace. */
+static void
+prepare(struct container *ct, const struct config *c)
+{
+	struct stat st;
+	const char *env;
+	int i;
+
+	memset(ct, 0, sizeof *ct);
+	ct->c = c;
+	ct->rootfd = ct->devfd = ct->sync_fd = -1;
+	if (!realpath(c->rootfs, ct->rootfs))
+		die_errno(EXIT_FAIL, "rootfs '%s'", c->rootfs);
+	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+		die(EXIT_FAIL, "rootfs '%s': not a directory", c->rootfs);
+	if (strcmp(ct->rootfs, "/") == 0)
+		die(EXIT_FAIL, "rootfs '/': the host's root cannot be a container's");
+	if (c->hostname)
+		snprintf(ct->hostname, sizeof ct->hostname, "%s", c->hostname);
+	else
+		default_hostname(ct);
+	for (i = 0; i < c->nvolumes; i++)
+		if (stat(c->volumes[i].host, &st) < 0)
+			die_errno(EXIT_FAIL, "volume source '%s'", c->volumes[i].host);
+	if (c->init_path && access(c->init_path, X_OK) < 0)
+		die_errno(EXIT_FAIL, "--init '%s'", c->init_path);
+	if (c->overlay_upper && stat(c->overlay_upper, &st) == 0 && !S_ISDIR(st.st_mode))
+		die(EXIT_FAIL, "--overlay '%s': not a directory", c->overlay_upper);
+	find_host_init(ct);
+
+	ct->host_uid = getuid();
+	ct->host_gid = getgid();
+	ct->rootless = geteuid() != 0;
+	ct->userns = ct->rootless || c->userns;
+	ct->caps = caps_effective(c->cap_add, c->cap_drop);
+	ct->tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+
+	/* Socket activation: sockets passed to us go to the container. */
+	if ((env = getenv("LISTEN_PID")) && atol(env) == (long)getpid() &&
+	    (env = getenv("LISTEN_FDS")))
+		ct->listen_fds = atoi(env) > 0 && atoi(env) < 1024 ? atoi(env) : 0;
+	/* A test hook: fail setup step N as if its system call had. */
+	if ((env = getenv("MOCKER_FAIL_STEP")))
+		ct->fail_step = atoi(env);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct config cfg;
+	static struct container ct;
+	const char *why = NULL;
+	int r;
+
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_FAIL;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("mocker version %s\n", MOCKER_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") != 0)
+		die(EXIT_FAIL, "unknown command '%s' (usage: mocker run [OPTION]... ROOTFS "
+		    "[COMMAND [ARG]...])", argv[1]);
+
+	config_parse(&cfg, argc - 1, argv + 1);
+	prepare(&ct, &cfg);
+
+	r = cgroup_create(&ct.cg, &cfg, &why);
+	if (r < 0)
+		die_errno(EXIT_FAIL, "cannot %s", why);
+	if (r > 0)
+		warnx_("cgroups are not available to this user: --memory, --pids-limit "
+		       "and --cpus are ignored");
+	if (cgroup_guard(&ct.cg) < 0) {
+		int err = errno;
+		cgroup_remove(&ct.cg);
+		errno = err;
+		die_errno(EXIT_FAIL, "cannot start the cgroup watcher");
+	}
+	return run_container(&ct);
+}

@@ -1,0 +1,12 @@
+/* --overlay: the image as the lower layer of an overlayfs, changes in a
+ * per-run tmpfs (thrown away) or in --overlay=DIR (kept). */
+#ifndef MOCKER_OVERLAY_H
+#define MOCKER_OVERLAY_H
+
+#include "container.h"
+
+/* Mounts the overlay inside the container's mount namespace; *root is set
+ * to where the merged tree is. */
+int overlay_mount(struct container *ct, const char **root);
+
+#endif

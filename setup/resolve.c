@@ -1,0 +1,95 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "resolve.h"
+
+static int
+openat2_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+}
+
+const char *
+fd_path(int fd, char *buf)
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+/* Makes the last component of path in its parent (resolved inside root). */
+static int
+create_in_root(int rootfd, const char *path, enum want want)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *name = slash + 1;
+	int pfd, fd, ret = -1;
+
+	if (!slash || !*name || strlen(path) >= sizeof parent) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = 0;
+	if (!parent[0])
+		strcpy(parent, "/");
+	pfd = openat2_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
+	if (pfd < 0 && errno == ENOENT) {
+		if (create_in_root(rootfd, parent, WANT_DIR) < 0)
+			return -1;
+		pfd = openat2_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
+	}
+	if (pfd < 0)
+		return -1;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		errno = EINVAL;
+		goto out;
+	}
+	/* pfd is resolved inside the root, and mkdirat/openat with O_EXCL
+	 * never follow a final symlink: the new entry lands in the image. */
+	if (want == WANT_DIR) {
+		ret = mkdirat(pfd, name, 0755);
+	} else if ((fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	                        O_CLOEXEC, 0644)) >= 0) {
+		close(fd);
+		ret = 0;
+	}
+	if (ret < 0 && errno == EEXIST)
+		errno = ELOOP; /* a dangling symlink: we do not follow it further */
+out:
+	close(pfd);
+	return ret;
+}
+
+int
+open_in_root(int rootfd, const char *path, enum want want, int create)
+{
+	int fd, flags = O_PATH | (want == WANT_DIR ? O_DIRECTORY : 0);
+	struct stat st;
+
+	fd = openat2_in_root(rootfd, path, flags);
+	if (fd < 0 && errno == ENOENT && create) {
+		if (create_in_root(rootfd, path, want) < 0)
+			return -1;
+		fd = openat2_in_root(rootfd, path, flags);
+	}
+	if (fd < 0)
+		return -1;
+	if (want == WANT_FILE && (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode))) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,22 @@
+/*
+ * Paths inside an untrusted root filesystem. Every lookup is made with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) from a descriptor of the
+ * root, so a symlink in the image (/dev -> /tmp/x, /proc -> /) resolves
+ * inside the image and can never lead a mount or a write to the host.
+ */
+#ifndef MOCKER_RESOLVE_H
+#define MOCKER_RESOLVE_H
+
+enum want { WANT_DIR, WANT_FILE };
+
+/* An O_PATH descriptor of path (absolute, taken inside rootfd). When it is
+ * missing and create is set, it is made (parents too) as a directory or an
+ * empty file per want. -1 with errno; a symlink whose target is missing
+ * gives ELOOP rather than a new file in an unexpected place. */
+int open_in_root(int rootfd, const char *path, enum want want, int create);
+
+/* "/proc/self/fd/N" for fd, the way to hand a resolved target to mount(2).
+ * buf must hold 32 bytes. */
+const char *fd_path(int fd, char *buf);
+
+#endif

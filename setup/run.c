@@ -1,0 +1,129 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "run.h"
+#include "userns.h"
+
+/* All signals, raw: libc's sets hide the ones it reserves. */
+static const unsigned long long all_signals = ~0ULL;
+
+static int
+block_signals(unsigned long long *old)
+{
+	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, old, 8);
+}
+
+static int
+wait_signal(siginfo_t *si)
+{
+	int sig;
+
+	do
+		sig = (int)syscall(SYS_rt_sigtimedwait, &all_signals, si, NULL, 8);
+	while (sig < 0 && errno == EINTR);
+	return sig;
+}
+
+static unsigned long
+clone_flags(const struct container *ct)
+{
+	unsigned long f = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+
+	if (ct->c->net == NET_NONE)
+		f |= CLONE_NEWNET;
+	if (ct->userns)
+		f |= CLONE_NEWUSER;
+	return f;
+}
+
+/* The container's first process: it becomes PID 1 of its namespace and
+ * execs the init after the plan. */
+static __attribute__((noreturn)) void
+child(struct container *ct, int sync[2], const unsigned long long *mask)
+{
+	close(sync[1]);
+	ct->sync_fd = sync[0];
+	/* Signals wait blocked until the init runs; it unblocks them (through
+	 * the mask we give back here) when it is ready to forward them. */
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, 8);
+	plan_run(ct);
+}
+
+int
+run_container(struct container *ct)
+{
+	unsigned long long mask;
+	int sync[2], status = 0, code;
+	const char *why = NULL;
+	siginfo_t si;
+	pid_t pid;
+
+	if (block_signals(&mask) < 0)
+		die_errno(EXIT_FAIL, "cannot block signals");
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		die_errno(EXIT_FAIL, "cannot make a pipe");
+	pid = (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0) {
+		code = errno;
+		cgroup_remove(&ct->cg);
+		errno = code;
+		die_errno(EXIT_FAIL, "cannot make the namespaces");
+	}
+	if (pid == 0)
+		child(ct, sync, &mask);
+	close(sync[0]);
+
+	/* The host's part, while the child waits: nothing from the image runs
+	 * before it is in its cgroup and its user namespace is mapped. */
+	if (cgroup_attach(&ct->cg, pid, &why) < 0 ||
+	    (ct->userns && userns_map(ct, pid, &why) < 0)) {
+		code = errno;
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		cgroup_remove(&ct->cg);
+		errno = code;
+		die_errno(EXIT_FAIL, "cannot %s", why);
+	}
+	if (write(sync[1], "g", 1) != 1) {
+		/* the child is gone already: its status tells why */
+	}
+
+	for (;;) {
+		int sig = wait_signal(&si);
+		if (sig == SIGCHLD) {
+			pid_t r = waitpid(pid, &status, WNOHANG);
+			if (r == pid)
+				break;
+			continue;
+		}
+		/* Everything else is for the container: its init passes it on. */
+		if (sig > 0 && kill(pid, sig) < 0 && errno != ESRCH)
+			warnx_("cannot forward signal %d: %s", sig, strerror(errno));
+	}
+	close(sync[1]);
+
+	if (ct->tty && tcsetpgrp(0, getpgrp()) < 0)
+		note("cannot take the terminal back: %s", strerror(errno));
+	if (WIFSIGNALED(status)) {
+		code = 128 + WTERMSIG(status);
+		if (WTERMSIG(status) == SIGKILL && cgroup_oom_killed(&ct->cg))
+			warnx_("the container was killed: out of memory (--memory limit)");
+	} else {
+		code = WEXITSTATUS(status);
+		if (code == 137 && cgroup_oom_killed(&ct->cg))
+			warnx_("a process was killed: out of memory (--memory limit)");
+	}
+	cgroup_remove(&ct->cg);
+	return code;
+}

@@ -1,0 +1,52 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "userns.h"
+
+static int
+write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	err = errno;
+	close(fd);
+	errno = err;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+int
+userns_map(const struct container *ct, pid_t pid, const char **why)
+{
+	char map[64];
+
+	if (ct->rootless) {
+		/* Unprivileged: only our own ids, and no setgroups (which could
+		 * drop a group that denies access). */
+		*why = "deny setgroups in the user namespace";
+		if (write_proc(pid, "setgroups", "deny") < 0)
+			return -1;
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)ct->host_uid);
+		*why = "write the uid map";
+		if (write_proc(pid, "uid_map", map) < 0)
+			return -1;
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)ct->host_gid);
+		*why = "write the gid map";
+		return write_proc(pid, "gid_map", map);
+	}
+	snprintf(map, sizeof map, "0 %u %u\n", (unsigned)ct->c->userns_base,
+	         (unsigned)ct->c->userns_size);
+	*why = "write the uid map";
+	if (write_proc(pid, "uid_map", map) < 0)
+		return -1;
+	*why = "write the gid map";
+	return write_proc(pid, "gid_map", map);
+}
