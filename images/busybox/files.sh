@@ -1,0 +1,47 @@
+# Shared by the image builders: packages, /etc files, reproducible trees.
+
+# ensure_package PKG: install a Debian package when we are root, else say
+# what to install and fail.
+ensure_package() {
+	dpkg -s "$1" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "images: installing $1" >&2
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; } \
+			>/dev/null 2>&1 || { echo "images: apt-get install $1 failed" >&2; exit 1; }
+	else
+		echo "images: missing package; run as root: apt-get install -y $1" >&2
+		exit 1
+	fi
+}
+
+# write_etc ROOT HOSTNAME: the accounts the tests and the appliance use.
+write_etc() {
+	cat > "$1/etc/passwd" <<PASSWD
+root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+www-data:x:33:33:www-data:/var/www:/bin/false
+user:x:1000:1000:user:/home/user:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PASSWD
+	cat > "$1/etc/group" <<GROUP
+root:x:0:
+daemon:x:1:
+tty:x:5:
+audio:x:29:user
+www-data:x:33:
+users:x:100:user,nobody
+user:x:1000:
+nogroup:x:65534:
+GROUP
+	echo "$2" > "$1/etc/hostname"
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$1/etc/hosts"
+	chmod 644 "$1/etc/passwd" "$1/etc/group" "$1/etc/hostname" "$1/etc/hosts"
+	mkdir -p "$1/home/user"
+	chown 1000:1000 "$1/home/user"
+}
+
+# make_reproducible ROOT: the same tree, byte for byte and time for time,
+# on every build.
+make_reproducible() {
+	find "$1" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
+}
