@@ -1,0 +1,169 @@
+# tests/lib.sh: shared by the *_test.sh suites (bash, shunit2).
+#
+# Every suite gets its own scratch directory, $T; what a test starts in the
+# background is recorded and killed, what is mounted under $T is unmounted,
+# in tearDown/oneTimeTearDown. Waits poll a condition (wait_for); nothing
+# sleeps for a fixed time to let something happen.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=${B:-$TOP/build}
+MOCKER=$B/mocker
+INIT=$B/mocker-init
+IMAGE=$B/images/busybox/rootfs
+APPLIANCE=$B/images/appliance/rootfs
+HELPERS=$B/helpers
+SHUNIT2=${SHUNIT2:-/usr/share/shunit2/shunit2}
+export LC_ALL=C
+SHUNIT_COLOR=none
+
+T=$(mktemp -d /tmp/mocker-test.XXXXXX)
+BG_PIDS=()
+
+# --- cleanup ---------------------------------------------------------------
+
+# Unmounts everything at or under a directory, deepest first.
+umount_under() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo |
+		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+}
+
+kill_bg() {
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null
+	done
+	for p in "${BG_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	BG_PIDS=()
+}
+
+lib_cleanup() {
+	kill_bg
+	umount_under "$T"
+	rm -rf "$T"
+}
+
+tearDown() {
+	kill_bg
+	umount_under "$T"
+	[ "$(type -t suite_tearDown)" = function ] && suite_tearDown
+	return 0
+}
+
+oneTimeTearDown() {
+	lib_cleanup
+}
+
+# --- running things ------------------------------------------------------------
+
+# bg VAR CMD...: starts CMD in the background in a process group of its
+# own (for a clean kill), its pid in VAR.
+bg() {
+	local var=$1
+	shift
+	setsid "$@" &
+	local pid=$!
+	BG_PIDS+=("$pid")
+	printf -v "$var" '%s' "$pid"
+}
+
+# wait_for SECONDS CMD...: polls CMD every 10 ms until it succeeds.
+wait_for() {
+	local limit=$1 i=0
+	shift
+	local n=$((limit * 100))
+	while ! "$@"; do
+		i=$((i + 1))
+		[ "$i" -ge "$n" ] && return 1
+		sleep 0.01
+	done
+	return 0
+}
+
+# wait_exit PID SECONDS: waits for a background child; its status in $?
+# (124 if it is still running after SECONDS, and it is then killed).
+wait_exit() {
+	local pid=$1 limit=${2:-10}
+	if ! wait_for "$limit" not_running "$pid"; then
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid"
+}
+
+not_running() {
+	! kill -0 "$1" 2>/dev/null || [ "$(state_of "$1")" = Z ]
+}
+
+state_of() {
+	sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+file_has() {
+	[ -f "$1" ] && grep -q -- "$2" "$1"
+}
+
+file_lines() {
+	[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]
+}
+
+# A private copy of the busybox image, with the test helpers in
+# /usr/local/bin; echoes its path.
+make_rootfs() {
+	local dir=$T/${1:-rootfs}
+	rm -rf "$dir"
+	cp -a "$IMAGE" "$dir"
+	mkdir -p "$dir/usr/local/bin"
+	cp "$HELPERS"/* "$dir/usr/local/bin/" 2>/dev/null
+	echo "$dir"
+}
+
+# The init as PID 1 of fresh PID, mount and UTS namespaces, chrooted into a
+# root filesystem, as a plain wrapper would start it.
+run_in_ns() {
+	local root=$1
+	shift
+	unshare -p -f -m -u --kill-child chroot "$root" /sbin/init "$@"
+}
+
+# Children of a pid, from the parent field of every /proc/PID/stat (the
+# kernel here has no /proc/PID/task/TID/children).
+children_of() {
+	local want=$1 f line rest
+	for f in /proc/[0-9]*/stat; do
+		read -r line < "$f" 2>/dev/null || continue
+		rest=${line##*) }
+		set -- $rest
+		if [ "$2" = "$want" ]; then
+			f=${f#/proc/}
+			echo "${f%/stat}"
+		fi
+	done
+}
+
+# The pid of the process whose command line contains a string, within the
+# descendants of a pid.
+find_desc() {
+	local root=$1 pat=$2 p
+	for p in $(children_of "$root"); do
+		if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "$pat"; then
+			echo "$p"
+			return 0
+		fi
+		find_desc "$p" "$pat" && return 0
+	done
+	return 1
+}
+
+mountinfo_lines() {
+	wc -l < /proc/self/mountinfo
+}
+
+skip_unless() {
+	if ! "$@" >/dev/null 2>&1; then
+		startSkipping
+		echo "SKIPPED: needs: $*"
+	fi
+}
