@@ -20,7 +20,7 @@ void log_say(int level, const char *fmt, ...);
 #define say_debug(...) log_say(LOG_DEBUG, __VA_ARGS__)
 
 /* Prints an error and exits with status code. */
-_Noreturn void die(int code, const char *fmt, ...);
+__attribute__((noreturn)) void die(int code, const char *fmt, ...);
 
 /* Writes all of buf to fd, retrying short writes and EINTR. */
 int write_all(int fd, const char *buf, size_t len);

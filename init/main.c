@@ -36,7 +36,7 @@ static struct supervisor sup;
 static struct creds creds;
 static char cwd[4096];
 
-static _Noreturn void
+static __attribute__((noreturn)) void
 usage_error(const char *why)
 {
 	say_error("%s", why);

@@ -45,6 +45,7 @@ parse_seconds_ms(const char *s, unsigned long max_s, unsigned long long *ms)
 char *
 fmt_ulong(char *buf, unsigned long v)
 {
+	/* cppcheck-suppress ctuPointerArith ; buf holds NUM_BUFSZ bytes */
 	char *p = buf + NUM_BUFSZ - 1;
 
 	*p = 0;
@@ -57,11 +58,10 @@ fmt_ulong(char *buf, unsigned long v)
 char *
 fmt_long(char *buf, long v)
 {
-	char *p;
+	/* the digits end buf, at most 21 bytes of 24: room for the sign */
+	char *p = fmt_ulong(buf, v < 0 ? -(unsigned long)v : (unsigned long)v);
 
-	if (v >= 0)
-		return fmt_ulong(buf, (unsigned long)v);
-	p = fmt_ulong(buf, -(unsigned long)v);
-	*--p = '-';
+	if (v < 0)
+		*--p = '-';
 	return p;
 }

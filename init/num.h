@@ -2,7 +2,7 @@
 #ifndef MOCKER_INIT_NUM_H
 #define MOCKER_INIT_NUM_H
 
-#define NUM_BUFSZ 24
+#define NUM_BUFSZ 24 /* a 64-bit number, its sign, and one spare */
 
 /* Decimal digits only, no sign or blanks, value <= max. 0 ok, -1 bad. */
 int parse_ulong(const char *s, unsigned long max, unsigned long *out);

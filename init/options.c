@@ -76,7 +76,7 @@ options_usage_line(int fd)
 	write_all(fd, SYNOPSIS "\n", sizeof SYNOPSIS);
 }
 
-static _Noreturn void
+static __attribute__((noreturn)) void
 usage_error(const char *what, const char *arg, const char *why)
 {
 	die(EXIT_USAGE, "%s%s%s%s; " SYNOPSIS " (see --help)",
@@ -150,7 +150,7 @@ set_restart(struct options *o, const char *s, const char *src)
 	}
 }
 
-static _Noreturn void
+static __attribute__((noreturn)) void
 print_and_exit(const char *text, size_t len)
 {
 	_exit(write_all(1, text, len) < 0 ? 1 : 0);

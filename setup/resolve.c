@@ -33,13 +33,14 @@ static int
 create_in_root(int rootfd, const char *path, enum want want)
 {
 	char parent[PATH_MAX];
-	const char *slash = strrchr(path, '/'), *name = slash + 1;
+	const char *slash = strrchr(path, '/'), *name;
 	int pfd, fd, ret = -1;
 
-	if (!slash || !*name || strlen(path) >= sizeof parent) {
+	if (!slash || !slash[1] || strlen(path) >= sizeof parent) {
 		errno = EINVAL;
 		return -1;
 	}
+	name = slash + 1;
 	memcpy(parent, path, (size_t)(slash - path));
 	parent[slash - path] = 0;
 	if (!parent[0])
