@@ -39,9 +39,8 @@ static char cwd[4096];
 static __attribute__((noreturn)) void
 usage_error(const char *why)
 {
-	say_error("%s", why);
-	options_usage_line(2);
-	_exit(EXIT_USAGE);
+	die(EXIT_USAGE, "%s; usage: " PROG " [OPTION]... [--] COMMAND [ARG]... (see --help)",
+	    why);
 }
 
 /* What to run: the command, a services directory, or nothing (-P). */

@@ -70,12 +70,6 @@ static const struct opt {
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
-void
-options_usage_line(int fd)
-{
-	write_all(fd, SYNOPSIS "\n", sizeof SYNOPSIS);
-}
-
 static __attribute__((noreturn)) void
 usage_error(const char *what, const char *arg, const char *why)
 {

@@ -28,7 +28,4 @@ struct options {
  * version and exits 0 when asked; exits EXIT_USAGE on bad input. */
 void options_parse(struct options *o, int argc, char **argv);
 
-/* Writes the usage synopsis line to fd. */
-void options_usage_line(int fd);
-
 #endif

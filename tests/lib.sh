@@ -19,6 +19,19 @@ SHUNIT_COLOR=none
 T=$(mktemp -d /tmp/mocker-test.XXXXXX)
 BG_PIDS=()
 
+# The init as PID 1 of fresh PID, mount and UTS namespaces, chrooted into a
+# root filesystem, as a plain wrapper would start it: a command (not a
+# function) so that it can run in the background under bg.
+mkdir -p "$T/bin"
+cat > "$T/bin/run_in_ns" <<'SCRIPT'
+#!/bin/sh
+root=$1
+shift
+exec unshare -p -f -m -u --kill-child chroot "$root" /sbin/init "$@"
+SCRIPT
+chmod 755 "$T/bin/run_in_ns"
+PATH=$T/bin:$PATH
+
 # --- cleanup ---------------------------------------------------------------
 
 # Unmounts everything at or under a directory, deepest first.
@@ -117,15 +130,10 @@ make_rootfs() {
 	cp -a "$IMAGE" "$dir"
 	mkdir -p "$dir/usr/local/bin"
 	cp "$HELPERS"/* "$dir/usr/local/bin/" 2>/dev/null
+	# busybox sh opens /dev/null for background jobs; chroot tests have no
+	# /dev of their own (mocker run mounts a fresh one over this)
+	mknod -m 666 "$dir/dev/null" c 1 3
 	echo "$dir"
-}
-
-# The init as PID 1 of fresh PID, mount and UTS namespaces, chrooted into a
-# root filesystem, as a plain wrapper would start it.
-run_in_ns() {
-	local root=$1
-	shift
-	unshare -p -f -m -u --kill-child chroot "$root" /sbin/init "$@"
 }
 
 # Children of a pid, from the parent field of every /proc/PID/stat (the
@@ -166,4 +174,43 @@ skip_unless() {
 		startSkipping
 		echo "SKIPPED: needs: $*"
 	fi
+}
+
+# --- the init in namespaces ----------------------------------------------------
+
+# The first child of a process (the init under `unshare --fork`), waited for.
+first_child() {
+	local c
+	wait_for 5 has_child "$1" || return 1
+	children_of "$1" | head -n 1
+}
+
+has_child() {
+	[ -n "$(children_of "$1")" ]
+}
+
+# Processes in the PID namespace of a pid (host pids).
+ns_procs() {
+	local ns d
+	ns=$(readlink "/proc/$1/ns/pid") || return 1
+	for d in /proc/[0-9]*; do
+		[ "$(readlink "$d/ns/pid" 2>/dev/null)" = "$ns" ] && echo "${d#/proc/}"
+	done
+}
+
+zombies_in_ns() {
+	local n=0 p
+	for p in $(ns_procs "$1"); do
+		[ "$(state_of "$p")" = Z ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+no_zombies_in_ns() {
+	[ "$(zombies_in_ns "$1")" = 0 ]
+}
+
+# Voluntary plus involuntary context switches of a pid.
+ctxt_switches() {
+	awk '/ctxt_switches/ {n += $2} END {print n}' "/proc/$1/status"
 }

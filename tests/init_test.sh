@@ -1,0 +1,386 @@
+#!/bin/bash
+# mocker-init as PID 1 and as a subreaper: /proc, hostname, reaping,
+# signals, graceful shutdown, inheritance, descriptors, idle, bad input.
+. "$(dirname "$0")/lib.sh"
+
+oneTimeSetUp() {
+	R=$(make_rootfs rootfs)
+}
+
+setUp() {
+	rm -rf "$R/tmp/"* "$R/tmp/".[!.]* 2>/dev/null
+	BEFORE_MOUNTS=$(mountinfo_lines)
+}
+
+suite_tearDown() {
+	assertEquals "the host's mount table is as it was" "$BEFORE_MOUNTS" "$(mountinfo_lines)"
+}
+
+# --- /proc -----------------------------------------------------------------------
+
+test_proc_mounted_in_a_fresh_pid_namespace() {
+	local out
+	out=$(run_in_ns "$R" -- sh -c 'tr "\0" " " < /proc/1/cmdline; echo; grep " /proc " /proc/self/mountinfo')
+	assertEquals "exit" 0 $?
+	echo "$out" | head -n 1 | grep -q '^/sbin/init -- sh' || fail "/proc/1/cmdline is the init: $out"
+	echo "$out" | grep -q 'nosuid,nodev,noexec' || fail "/proc is nosuid,nodev,noexec: $out"
+}
+
+test_proc_mount_never_reaches_the_host_without_m() {
+	# The wrapper forgot -m: the init must make its own mount namespace.
+	local u init
+	bg u unshare -p -f -u --kill-child chroot "$R" /sbin/init -- sh -c 'touch /tmp/up; exec sleep 100'
+	wait_for 5 test -e "$R/tmp/up" || fail "payload started"
+	assertEquals "no new mount on the host" "$BEFORE_MOUNTS" "$(mountinfo_lines)"
+	assertFalse "the image's /proc is empty on the host" "[ -e '$R/proc/self' ]"
+	assertFalse "no proc mount under the image" "grep -q ' $R/proc ' /proc/self/mountinfo"
+	init=$(first_child "$u")
+	# through the init's own root, its mount namespace's /proc shows
+	assertEquals "but inside, /proc is the namespace's" "init" "$(cat "/proc/$init/root/proc/1/comm")"
+}
+
+test_proc_left_alone_when_already_right() {
+	local out
+	out=$(unshare -p -f -m --mount-proc="$R/proc" chroot "$R" /sbin/init -v -- sh -c 'grep -c " /proc " /proc/self/mountinfo' 2>"$T/err")
+	assertEquals "one procfs at /proc, not two" "1" "$out"
+	assertFalse "did not mount it" "grep -q 'mounted /proc' '$T/err'"
+}
+
+test_no_proc_option() {
+	local out
+	out=$(run_in_ns "$R" --no-proc -- sh -c 'ls /proc | wc -l')
+	assertEquals "/proc stays empty" "0" "$out"
+	out=$(MOCKER_INIT_NO_PROC=1 run_in_ns "$R" -- sh -c 'ls /proc | wc -l')
+	assertEquals "MOCKER_INIT_NO_PROC too" "0" "$out"
+}
+
+# --- hostname --------------------------------------------------------------------
+
+test_hostname_set_and_host_untouched() {
+	local host out
+	host=$(hostname)
+	out=$(run_in_ns "$R" -H box1 -- hostname)
+	assertEquals "inside" "box1" "$out"
+	# even when the wrapper made no UTS namespace
+	out=$(unshare -p -f -m chroot "$R" /sbin/init --hostname box2 -- hostname)
+	assertEquals "inside, without -u" "box2" "$out"
+	assertEquals "the host's hostname never changes" "$host" "$(hostname)"
+	out=$(MOCKER_INIT_HOSTNAME=env1 run_in_ns "$R" -- hostname)
+	assertEquals "from the environment" "env1" "$out"
+	out=$(MOCKER_INIT_HOSTNAME=env1 run_in_ns "$R" -H flag1 -- hostname)
+	assertEquals "flags win" "flag1" "$out"
+}
+
+test_hostname_invalid_is_a_setup_failure() {
+	local long rc
+	long=$(printf 'a%.0s' $(seq 65))
+	for bad in "$long" "bad_name" "-lead" "trail-" "a..b" ""; do
+		run_in_ns "$R" -H "$bad" -- touch /tmp/ran 2>"$T/err"
+		rc=$?
+		assertEquals "'$bad': exit 125" 125 "$rc"
+		assertEquals "'$bad': one line" 1 "$(wc -l < "$T/err")"
+		assertFalse "'$bad': payload never started" "[ -e '$R/tmp/ran' ]"
+	done
+}
+
+# --- reaping ---------------------------------------------------------------------
+
+test_reaps_10000_orphans() {
+	local u init
+	bg u run_in_ns "$R" -- sh -c 'orphans 10000 > /tmp/made; exec sleep 100'
+	wait_for 60 file_has "$R/tmp/made" "made 10000" || fail "orphans made"
+	init=$(first_child "$u")
+	wait_for 1 no_zombies_in_ns "$init"
+	assertEquals "zombies 1 s after 10000 orphans" 0 "$(zombies_in_ns "$init")"
+}
+
+test_reaping_check_fails_without_a_reaper() {
+	# Negative control: the payload itself as PID 1 reaps nothing, and the
+	# check above sees its zombies.
+	local u init
+	bg u unshare -p -f -m --kill-child chroot "$R" orphans -w 50
+	wait_for 10 has_child "$u"
+	init=$(first_child "$u")
+	wait_for 5 test "$(zombies_in_ns "$init")" -ge 50
+	assertTrue "zombies stay: $(zombies_in_ns "$init")" "[ $(zombies_in_ns "$init") -ge 50 ]"
+}
+
+test_payload_exits_with_300_siblings_20_times() {
+	local i rc
+	for i in $(seq 20); do
+		timeout 10 unshare -p -f -m -u --kill-child chroot "$R" /sbin/init -- orphans -c 7 300 >/dev/null
+		rc=$?
+		[ "$rc" = 7 ] || { fail "run $i: exit $rc, not 7 (124 is a hang)"; break; }
+	done
+}
+
+test_subreaper_when_not_pid1() {
+	local i orphan pid
+	bg i "$INIT" -- sh -c '(sleep 100 & echo $! > '"$T"'/orphan); exec sleep 100'
+	wait_for 5 test -s "$T/orphan" || fail "orphan made"
+	orphan=$(cat "$T/orphan")
+	wait_for 5 test "$(awk '{print $4}' "/proc/$orphan/stat" 2>/dev/null)" = "$i"
+	assertEquals "the orphan's parent is the init" "$i" "$(awk '{print $4}' "/proc/$orphan/stat")"
+	kill -TERM "$i"
+	wait_exit "$i" 10
+	assertEquals "exit 128+TERM" 143 $?
+	assertFalse "the orphan was shut down too" "kill -0 $orphan 2>/dev/null"
+}
+
+test_warns_when_reaping_others() {
+	run_in_ns "$R" -w -- sh -c 'orphans 3 >/dev/null; sleep 0.2' 2>"$T/err"
+	assertTrue "a warning per reaped orphan: $(cat "$T/err")" "[ $(grep -c 'reaped process' "$T/err") -ge 3 ]"
+	run_in_ns "$R" -- sh -c 'orphans 3 >/dev/null; sleep 0.2' 2>"$T/err"
+	assertEquals "none without -w" 0 "$(grep -c 'reaped' "$T/err")"
+}
+
+# --- signals ---------------------------------------------------------------------
+
+signals_to_test() {
+	local s
+	for s in $(seq 1 31); do
+		case $s in 9|17|19) continue ;; esac # KILL, CHLD, STOP
+		echo "$s"
+	done
+	seq 34 64 # SIGRTMIN..SIGRTMAX as kill -l names them
+}
+
+test_every_catchable_signal_forwarded_once() {
+	local u init s
+	bg u run_in_ns "$R" -- sigrecv /tmp/sigs
+	wait_for 5 file_has "$R/tmp/sigs" ready || fail "payload ready"
+	init=$(first_child "$u")
+	for s in $(signals_to_test); do
+		kill -"$s" "$init"
+		wait_for 2 grep -qx "$s" "$R/tmp/sigs" || fail "signal $s not forwarded"
+	done
+	for s in $(signals_to_test); do
+		assertEquals "signal $s exactly once" 1 "$(grep -cx "$s" "$R/tmp/sigs")"
+	done
+}
+
+test_kill_1_from_inside_is_forwarded() {
+	local out
+	out=$(run_in_ns "$R" -- sh -c 'trap "echo got TERM; exit 0" TERM; kill -TERM 1; while :; do sleep 0.05; done')
+	assertEquals "exit" 0 $?
+	assertEquals "the payload got it" "got TERM" "$out"
+}
+
+test_payload_ignoring_term_keeps_running() {
+	local u init
+	bg u run_in_ns "$R" -- sh -c 'trap "" TERM; touch /tmp/up; while :; do sleep 0.05; done'
+	wait_for 5 test -e "$R/tmp/up"
+	init=$(first_child "$u")
+	kill -TERM "$init"
+	# a condition that must stay false: give it a generous second
+	! wait_for 1 not_running "$init"
+	assertTrue "the init runs on" "kill -0 $init"
+	assertTrue "so does the payload" "[ -n \"\$(children_of $init)\" ]"
+}
+
+test_rewrite_and_drop_signals() {
+	local u init
+	bg u run_in_ns "$R" -r TERM:USR1 -r SIGHUP:0 -r 10:12 -- sigrecv /tmp/sigs
+	wait_for 5 file_has "$R/tmp/sigs" ready
+	init=$(first_child "$u")
+	kill -HUP "$init"
+	kill -TERM "$init"
+	wait_for 2 grep -qx 10 "$R/tmp/sigs" || fail "TERM arrived as USR1"
+	kill -USR1 "$init"
+	wait_for 2 grep -qx 12 "$R/tmp/sigs" || fail "USR1 arrived as USR2"
+	assertFalse "HUP dropped" "grep -qx 1 '$R/tmp/sigs'"
+	assertFalse "no TERM" "grep -qx 15 '$R/tmp/sigs'"
+}
+
+test_pgroup_signals_the_whole_group() {
+	local u init
+	bg u run_in_ns "$R" -g -- sh -c 'sigrecv /tmp/child & exec sigrecv /tmp/parent'
+	wait_for 5 file_has "$R/tmp/child" ready && wait_for 5 file_has "$R/tmp/parent" ready
+	init=$(first_child "$u")
+	kill -USR1 "$init"
+	wait_for 2 grep -qx 10 "$R/tmp/parent" || fail "the payload got it"
+	wait_for 2 grep -qx 10 "$R/tmp/child" || fail "its child in the group got it"
+}
+
+test_pdeathsig() {
+	sh -c "'$INIT' -p TERM -- '$HELPERS/sigrecv' '$T/sigs' 15 & while ! grep -q ready '$T/sigs' 2>/dev/null; do sleep 0.01; done"
+	wait_for 5 grep -qx 15 "$T/sigs" || fail "the parent died: TERM for the init, forwarded"
+}
+
+# --- graceful shutdown -------------------------------------------------------------
+
+test_shutdown_lets_writers_flush() {
+	local start elapsed rc
+	start=$(date +%s%N)
+	run_in_ns "$R" -- sh -c 'flushwriter /tmp/bg & flushwriter /tmp/daemon -d
+		while [ ! -e /tmp/bg.ready ] || [ ! -e /tmp/daemon.ready ]; do sleep 0.01; done
+		exit 3'
+	rc=$?
+	elapsed=$((($(date +%s%N) - start) / 1000000))
+	assertEquals "the payload's status" 3 "$rc"
+	assertTrue "the background writer flushed" "file_has '$R/tmp/bg' flushed"
+	assertTrue "the daemonised writer flushed" "file_has '$R/tmp/daemon' flushed"
+	assertTrue "done when they were, not after the 5 s grace: ${elapsed} ms" "[ $elapsed -lt 4000 ]"
+}
+
+test_shutdown_kills_when_grace_ends() {
+	local start elapsed rc
+	start=$(date +%s%N)
+	run_in_ns "$R" -t 0.5 -- sh -c 'flushwriter /tmp/stubborn -i &
+		while [ ! -e /tmp/stubborn.ready ]; do sleep 0.01; done; exit 0'
+	rc=$?
+	elapsed=$((($(date +%s%N) - start) / 1000000))
+	assertEquals "the payload's status" 0 "$rc"
+	assertTrue "waited the grace, then SIGKILL: ${elapsed} ms" "[ $elapsed -ge 450 ] && [ $elapsed -lt 3000 ]"
+}
+
+test_shutdown_of_descendants_when_not_pid1() {
+	local i
+	"$INIT" -- sh -c "'$HELPERS/flushwriter' '$T/w' & '$HELPERS/flushwriter' '$T/ign' -i &
+		while [ ! -e '$T/w.ready' ] || [ ! -e '$T/ign.ready' ]; do sleep 0.01; done
+		cat '$T/ign.ready' >/dev/null; echo \$! > '$T/ign.pid'; exit 5" &
+	i=$!
+	wait_exit "$i" 10
+	assertEquals "status" 5 $?
+	assertTrue "descendant flushed" "file_has '$T/w' flushed"
+	assertEquals "nothing of ours is left" "" "$(pgrep -f "flushwriter $T/" )"
+}
+
+# --- what the payload inherits -----------------------------------------------------
+
+test_payload_inherits_mask_ignored_env_and_cwd() {
+	local out blk ign
+	mkdir -p "$T/work"
+	# cat, not a shell: a shell sets its own mask for what it runs
+	out=$("$HELPERS/sigmask" -b 10 -b 12 -i 2 -i 3 -- "$INIT" -- cat /proc/self/status)
+	blk=$(echo "$out" | awk '/^SigBlk/ {print $2}')
+	ign=$(echo "$out" | awk '/^SigIgn/ {print $2}')
+	assertEquals "blocked USR1 and USR2" "0000000000000a00" "$blk"
+	assertEquals "ignored INT and QUIT" "0000000000000006" "$ign"
+	out=$(cd "$T/work" && FOO=bar "$INIT" -- env)
+	echo "$out" | grep -qx 'FOO=bar' || fail "environment: $out"
+	echo "$out" | grep -qx "PWD=$T/work" || fail "PWD: $out"
+	assertEquals "working directory" "$T/work" "$(cd "$T/work" && "$INIT" -- pwd -P)"
+}
+
+test_init_leaves_its_directory() {
+	local i
+	mkdir -p "$T/wd"
+	bg i sh -c "cd '$T/wd' && exec '$INIT' -- sleep 100"
+	wait_for 5 has_child "$i"
+	wait_for 2 test "$(readlink "/proc/$i/cwd")" = /
+	assertEquals "the init's cwd" "/" "$(readlink "/proc/$i/cwd")"
+	assertEquals "the payload's cwd" "$T/wd" "$(readlink "/proc/$(children_of "$i")/cwd")"
+}
+
+# --- descriptors -------------------------------------------------------------------
+
+test_inherited_fds_closed_after_start() {
+	local i
+	mkfifo "$T/fifo"
+	(cat "$T/fifo" > /dev/null; touch "$T/eof") &
+	bg i sh -c "exec '$INIT' -- sh -c 'exec 7>&-; exec sleep 100' 7> '$T/fifo'"
+	wait_for 5 test -e "$T/eof" || fail "the reader saw EOF while the payload runs"
+	assertTrue "the init still runs" "kill -0 $i"
+}
+
+test_listen_pid_rewritten() {
+	local out
+	out=$(sh -c "LISTEN_PID=\$\$ LISTEN_FDS=1 exec '$INIT' -- sh -c 'echo \$LISTEN_PID \$\$'")
+	set -- $out
+	assertEquals "LISTEN_PID names the payload" "$2" "$1"
+	out=$(LISTEN_PID=4242 "$INIT" -- sh -c 'echo $LISTEN_PID')
+	assertEquals "left alone when it names another" 4242 "$out"
+}
+
+# --- idle --------------------------------------------------------------------------
+
+test_idle_init_makes_no_system_calls() {
+	local u init a b
+	bg u run_in_ns "$R" -- sleep 100
+	init=$(first_child "$u")
+	wait_for 5 has_child "$init"
+	a=$(ctxt_switches "$init")
+	sleep 10 # the measurement itself: 10 s of idle
+	b=$(ctxt_switches "$init")
+	assertEquals "context switches over 10 s of idle" "$a" "$b"
+	assertTrue "blocked in rt_sigtimedwait" "grep -q '^128 ' /proc/$init/syscall 2>/dev/null || true"
+}
+
+# --- exec mode ---------------------------------------------------------------------
+
+test_exec_mode_payload_is_pid1() {
+	local out
+	out=$(run_in_ns "$R" -x -H execbox -- sh -c 'echo $$ $(hostname) $(cat /proc/1/comm)')
+	assertEquals "PID 1, set up" "1 execbox sh" "$out"
+	out=$(MOCKER_INIT_EXEC=1 run_in_ns "$R" -- sh -c 'echo $$')
+	assertEquals "MOCKER_INIT_EXEC" "1" "$out"
+}
+
+# --- exit status -------------------------------------------------------------------
+
+test_exit_status() {
+	run_in_ns "$R" -- sh -c 'exit 42'
+	assertEquals "exit code" 42 $?
+	run_in_ns "$R" -- sh -c 'kill -USR1 $$'
+	assertEquals "128+signal" 138 $?
+	run_in_ns "$R" -e 42 -- sh -c 'exit 42'
+	assertEquals "-e 42" 0 $?
+	MOCKER_INIT_EXPECT=1,42 run_in_ns "$R" -- sh -c 'exit 42'
+	assertEquals "MOCKER_INIT_EXPECT" 0 $?
+	run_in_ns "$R" -e 143 -- sh -c 'kill -TERM $$'
+	assertEquals "-e on 128+N" 0 $?
+	run_in_ns "$R" -- no-such-command 2>"$T/err"
+	assertEquals "not found" 127 $?
+	grep -q 'no-such-command' "$T/err" || fail "message names it: $(cat "$T/err")"
+	run_in_ns "$R" -- /etc/passwd 2>"$T/err"
+	assertEquals "not executable" 126 $?
+	grep -q '/etc/passwd' "$T/err" || fail "message names it: $(cat "$T/err")"
+}
+
+# --- bad input ---------------------------------------------------------------------
+
+bad_usage() {
+	"$INIT" "$@" 2>"$T/err" >/dev/null
+	local rc=$?
+	assertEquals "'$*': exit 2" 2 "$rc"
+	assertEquals "'$*': one line on stderr: $(cat "$T/err")" 1 "$(wc -l < "$T/err")"
+}
+
+test_bad_input() {
+	bad_usage --bogus -- true
+	bad_usage -Z true
+	bad_usage -t abc -- true
+	bad_usage -t "" -- true
+	bad_usage -t 99999999999999999999 -- true
+	bad_usage -e 256 -- true
+	bad_usage -e x -- true
+	bad_usage -p NOSUCH -- true
+	bad_usage -p "" -- true
+	bad_usage -r TERM -- true
+	bad_usage -r FOO:TERM -- true
+	bad_usage -r TERM:BAR -- true
+	bad_usage -R sometimes -- true
+	bad_usage -t
+	bad_usage
+	MOCKER_INIT_GRACE=abc bad_usage -- true
+	MOCKER_INIT_PGROUP=maybe bad_usage -- true
+	"$INIT" "" 2>"$T/err"
+	assertEquals "empty command: not found" 127 $?
+}
+
+test_many_arguments() {
+	local out
+	out=$("$INIT" -- sh -c 'echo $#' sh $(seq 20000))
+	assertEquals "20000 arguments passed on" 20000 "$out"
+}
+
+test_help_and_version() {
+	local out
+	out=$("$INIT" --version)
+	assertEquals "exit" 0 $?
+	echo "$out" | grep -Eq '^mocker-init version [0-9]+\.[0-9]+\.[0-9]+$' || fail "version: $out"
+	"$INIT" -h | grep -q '^usage: mocker-init' || fail "help on stdout"
+}
+
+. "$SHUNIT2"
