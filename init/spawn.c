@@ -16,19 +16,30 @@ extern char **environ;
 
 ksigset spawn_mask;
 
+/*
+ * Is stdin a terminal whose foreground is our process group? Under a plain
+ * `unshare -p -f` both our group and the foreground group belong to the
+ * parent PID namespace and read as 0 here: the same group, as far as we can
+ * tell, and the usual case (a launcher in the foreground); tini and
+ * catatonit take the terminal unconditionally.
+ */
 int
 spawn_have_terminal(void)
 {
 	pid_t fg = tcgetpgrp(0);
 
-	return fg > 0 && fg == getpgrp();
+	return fg >= 0 && fg == getpgrp();
 }
 
 void
 spawn_reclaim_terminal(void)
 {
-	/* SIGTTOU is blocked, so a background tcsetpgrp does not stop us. */
-	if (tcsetpgrp(0, getpgrp()) < 0 && errno != ENOTTY)
+	pid_t self = getpgrp();
+
+	/* SIGTTOU is blocked, so a background tcsetpgrp does not stop us. An
+	 * invisible group (0) cannot be named: the caller's shell takes the
+	 * terminal back when we are done. */
+	if (self > 0 && tcsetpgrp(0, self) < 0 && errno != ENOTTY)
 		say_debug("cannot take back the terminal: %e");
 }
 
