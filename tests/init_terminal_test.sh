@@ -35,7 +35,7 @@ test_sh_i_has_job_control() {
 		echo 'send jobs\n'
 		echo 'expect Stopped'
 		echo 'send fg\n'
-		wait_for 5 test "$(state_of "$(pgrep -f '^sleep 31')")" = S
+		wait_until 5 '[ "$(state_of "$(pgrep -f "^sleep 31")")" = S ]'
 		echo 'send \x03'
 		echo 'send echo gone\n'
 		echo 'expect gone'
@@ -85,10 +85,10 @@ test_tstp_to_the_init_stops_the_payload_only() {
 	wait_for 5 has_child "$init"
 	p=$(children_of "$init")
 	kill -TSTP "$init"
-	wait_for 5 test "$(state_of "$p")" = T || fail "the payload stopped"
+	wait_until 5 '[ "$(state_of $p)" = T ]' || fail "the payload stopped"
 	assertEquals "the init did not" S "$(state_of "$init")"
 	kill -CONT "$init"
-	wait_for 5 test "$(state_of "$p")" = S || fail "SIGCONT resumed it"
+	wait_until 5 '[ "$(state_of $p)" = S ]' || fail "SIGCONT resumed it"
 }
 
 test_ctrl_z_from_a_shell_stops_and_fg_resumes() {
@@ -102,7 +102,7 @@ test_ctrl_z_from_a_shell_stops_and_fg_resumes() {
 		echo 'send \x1a'
 		echo 'expect Stopped'
 		echo 'send fg\n'
-		wait_for 5 test "$(state_of "$(pgrep -f '^sleep 32')")" = S
+		wait_until 5 '[ "$(state_of "$(pgrep -f "^sleep 32")")" = S ]'
 		echo 'send \x03'
 		echo 'expect PROMPT>'
 		echo 'send echo status=$?\n'

@@ -101,7 +101,7 @@ test_reaping_check_fails_without_a_reaper() {
 	bg u unshare -p -f -m --kill-child chroot "$R" orphans -w 50
 	wait_for 10 has_child "$u"
 	init=$(first_child "$u")
-	wait_for 5 test "$(zombies_in_ns "$init")" -ge 50
+	wait_until 5 '[ "$(zombies_in_ns $init)" -ge 50 ]'
 	assertTrue "zombies stay: $(zombies_in_ns "$init")" "[ $(zombies_in_ns "$init") -ge 50 ]"
 }
 
@@ -119,7 +119,7 @@ test_subreaper_when_not_pid1() {
 	bg i "$INIT" -- sh -c '(sleep 100 & echo $! > '"$T"'/orphan); exec sleep 100'
 	wait_for 5 test -s "$T/orphan" || fail "orphan made"
 	orphan=$(cat "$T/orphan")
-	wait_for 5 test "$(awk '{print $4}' "/proc/$orphan/stat" 2>/dev/null)" = "$i"
+	wait_until 5 '[ "$(awk "{print \$4}" /proc/$orphan/stat 2>/dev/null)" = "$i" ]'
 	assertEquals "the orphan's parent is the init" "$i" "$(awk '{print $4}' "/proc/$orphan/stat")"
 	kill -TERM "$i"
 	wait_exit "$i" 10
@@ -268,7 +268,7 @@ test_init_leaves_its_directory() {
 	mkdir -p "$T/wd"
 	bg i sh -c "cd '$T/wd' && exec '$INIT' -- sleep 100"
 	wait_for 5 has_child "$i"
-	wait_for 2 test "$(readlink "/proc/$i/cwd")" = /
+	wait_until 2 '[ "$(readlink /proc/$i/cwd)" = / ]'
 	assertEquals "the init's cwd" "/" "$(readlink "/proc/$i/cwd")"
 	assertEquals "the payload's cwd" "$T/wd" "$(readlink "/proc/$(children_of "$i")/cwd")"
 }

@@ -94,6 +94,18 @@ wait_for() {
 	return 0
 }
 
+# wait_until SECONDS 'CONDITION': like wait_for, for a shell condition that
+# must be evaluated anew at each poll (command substitutions included).
+wait_until() {
+	local limit=$1 i=0 n=$(($1 * 100))
+	while ! eval "$2"; do
+		i=$((i + 1))
+		[ "$i" -ge "$n" ] && return 1
+		sleep 0.01
+	done
+	return 0
+}
+
 # wait_exit PID SECONDS: waits for a background child; its status in $?
 # (124 if it is still running after SECONDS, and it is then killed).
 wait_exit() {

@@ -1,0 +1,269 @@
+#!/bin/bash
+# mocker-init for appliances: restart policies and backoff, a services
+# directory, pause mode, --user, and the appliance image.
+. "$(dirname "$0")/lib.sh"
+
+oneTimeSetUp() {
+	R=$(make_rootfs rootfs)
+	# A payload that logs each start (ms since boot) and exits as told by
+	# /tmp/plan: one exit code per run, the last one repeating.
+	cat > "$R/usr/local/bin/flaky" <<'SCRIPT'
+#!/bin/sh
+n=$(($(wc -l < /tmp/starts 2>/dev/null || echo 0) + 1))
+echo "$n $(cut -d' ' -f1 /proc/uptime)" >> /tmp/starts
+code=$(sed -n "${n}p" /tmp/plan)
+[ -n "$code" ] || code=$(tail -n 1 /tmp/plan)
+case $code in
+sleep*) sleep "${code#sleep }"; exit 1 ;;
+esac
+exit "$code"
+SCRIPT
+	chmod 755 "$R/usr/local/bin/flaky"
+}
+
+setUp() {
+	rm -rf "$R/tmp/"* "$R/etc/mocker"
+}
+
+starts() {
+	wc -l < "$R/tmp/starts" 2>/dev/null || echo 0
+}
+
+# --- restart policies ------------------------------------------------------------
+
+test_on_failure_restarts_until_success() {
+	printf '1\n1\n0\n' > "$R/tmp/plan"
+	run_in_ns "$R" -R on-failure -- flaky 2>"$T/err"
+	assertEquals "exit status of the successful run" 0 $?
+	assertEquals "three runs" 3 "$(starts)"
+	assertEquals "two restarts logged" 2 "$(grep -c 'restart [12] in' "$T/err")"
+	grep -q "'flaky' exited with status 1; restart 1 in 100 ms" "$T/err" ||
+		fail "reason and count: $(cat "$T/err")"
+}
+
+test_on_failure_n_gives_up_with_the_last_status() {
+	printf '3\n4\n5\n' > "$R/tmp/plan"
+	run_in_ns "$R" -R on-failure:2 -- flaky 2>"$T/err"
+	assertEquals "the last status" 5 $?
+	assertEquals "1 run + 2 restarts" 3 "$(starts)"
+}
+
+test_no_restart_by_default() {
+	printf '1\n' > "$R/tmp/plan"
+	run_in_ns "$R" -- flaky
+	assertEquals "status" 1 $?
+	assertEquals "one run" 1 "$(starts)"
+}
+
+test_always_restarts_after_success() {
+	local u init
+	printf '0\n' > "$R/tmp/plan"
+	bg u run_in_ns "$R" --restart always -- flaky
+	wait_until 10 '[ "$(starts)" -ge 3 ]' || fail "restarted after exit 0"
+	init=$(first_child "$u")
+	kill -TERM "$init"
+	wait_exit "$u" 5
+	assertEquals "stopped on request" 0 $?
+}
+
+test_backoff_grows_and_resets() {
+	local a b c d e f
+	# fail at once four times (100, 200, 400, 800 ms apart), then run
+	# 10.5 s and fail (back to 100 ms), then succeed
+	printf '1\n1\n1\n1\nsleep 10.5\n0\n' > "$R/tmp/plan"
+	run_in_ns "$R" -R on-failure -- flaky 2>"$T/err"
+	assertEquals "status" 0 $?
+	read -r a b c d e f <<< "$(awk '{printf "%d ", $2 * 1000}' "$R/tmp/starts")"
+	local d1=$((b - a)) d2=$((c - b)) d3=$((d - c)) d4=$((e - d)) d6=$((f - e))
+	assertTrue "100 ms: $d1" "[ $d1 -ge 90 ] && [ $d1 -lt 600 ]"
+	assertTrue "200 ms: $d2" "[ $d2 -ge 190 ] && [ $d2 -lt 700 ]"
+	assertTrue "400 ms: $d3" "[ $d3 -ge 390 ] && [ $d3 -lt 900 ]"
+	assertTrue "800 ms: $d4" "[ $d4 -ge 790 ] && [ $d4 -lt 1300 ]"
+	assertTrue "after a 10 s run, 100 ms again: $d6" "[ $d6 -ge 10500 ] && [ $d6 -lt 11200 ]"
+	grep -q 'restart 5 in 100 ms' "$T/err" || fail "reset logged: $(cat "$T/err")"
+}
+
+test_sigterm_during_backoff_ends_at_once() {
+	local u init t0 t1 rc
+	printf '1\n' > "$R/tmp/plan"
+	bg u run_in_ns "$R" -R always -- flaky
+	init=$(first_child "$u")
+	# the fifth start comes 1.5 s after the first; the wait before it is 800 ms
+	wait_until 10 '[ "$(starts)" -ge 4 ]'
+	t0=$(date +%s%N)
+	kill -TERM "$init"
+	wait_exit "$u" 5
+	rc=$?
+	t1=$(date +%s%N)
+	assertEquals "it ends with the last status" 1 "$rc"
+	assertTrue "within 100 ms: $(((t1 - t0) / 1000000)) ms" "[ $(((t1 - t0) / 1000000)) -lt 100 ]"
+	assertEquals "no more starts" 4 "$(starts)"
+}
+
+test_sigterm_stops_the_payload_and_no_restart() {
+	local u init
+	bg u run_in_ns "$R" -R always -- sigrecv /tmp/sigs 15
+	wait_for 5 file_has "$R/tmp/sigs" ready
+	init=$(first_child "$u")
+	kill -TERM "$init"
+	wait_exit "$u" 5
+	assertEquals "the payload's own status" 0 $?
+	assertEquals "started once" 1 "$(grep -c ready "$R/tmp/sigs")"
+}
+
+# --- services ----------------------------------------------------------------------
+
+service() { # NAME SCRIPT
+	mkdir -p "$R/etc/mocker/services/$1"
+	printf '#!/bin/sh\n%s\n' "$2" > "$R/etc/mocker/services/$1/run"
+	chmod 755 "$R/etc/mocker/services/$1/run"
+}
+
+test_services_restart_finish_and_down() {
+	local u init steady
+	service steady 'echo $$ > /tmp/steady.pid; exec sleep 100'
+	service crash 'echo run >> /tmp/crash.runs; exit 3'
+	printf '#!/bin/sh\necho "$1 $2" >> /tmp/crash.finish\n' > "$R/etc/mocker/services/crash/finish"
+	chmod 755 "$R/etc/mocker/services/crash/finish"
+	service off 'touch /tmp/off.ran'
+	touch "$R/etc/mocker/services/off/down"
+	service killed 'echo run >> /tmp/killed.runs; kill -KILL $$'
+	mkdir -p "$R/etc/mocker/services/norun"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 10 file_lines "$R/tmp/crash.runs" 3 || fail "the crashing service restarted"
+	wait_for 10 file_lines "$R/tmp/killed.runs" 2 || fail "the killed one too"
+	wait_for 5 file_lines "$R/tmp/crash.finish" 2
+	assertEquals "finish got exit code and signal" "3 0" "$(head -n 1 "$R/tmp/crash.finish")"
+	steady=$(cat "$R/tmp/steady.pid")
+	assertEquals "the steady one kept running, once" "1" "$(grep -c . "$R/tmp/steady.pid")"
+	assertTrue "steady pid alive in the namespace" "[ -n \"\$(ns_procs $init)\" ]"
+	assertFalse "down is honoured" "[ -e '$R/tmp/off.ran' ]"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "exit 0 when stopped on request" 0 $?
+}
+
+test_finish_gets_256_and_the_signal() {
+	local u init
+	service victim 'kill -USR1 $$'
+	printf '#!/bin/sh\necho "$1 $2" >> /tmp/finish\n' > "$R/etc/mocker/services/victim/finish"
+	chmod 755 "$R/etc/mocker/services/victim/finish"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 10 file_lines "$R/tmp/finish" 1
+	assertEquals "256 and SIGUSR1" "256 10" "$(head -n 1 "$R/tmp/finish")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+}
+
+test_services_stop_gracefully() {
+	local u init
+	service a 'exec flushwriter /tmp/a'
+	service b 'exec flushwriter /tmp/b'
+	bg u run_in_ns "$R" --services /etc/mocker/services
+	init=$(first_child "$u")
+	wait_for 5 test -e "$R/tmp/a.ready" && wait_for 5 test -e "$R/tmp/b.ready"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "exit 0" 0 $?
+	assertTrue "a flushed" "file_has '$R/tmp/a' flushed"
+	assertTrue "b flushed" "file_has '$R/tmp/b' flushed"
+}
+
+test_services_dir_option_and_missing() {
+	local out
+	mkdir -p "$R/srv/one"
+	printf '#!/bin/sh\necho one > /tmp/one; exec sleep 100\n' > "$R/srv/one/run"
+	chmod 755 "$R/srv/one/run"
+	out=$(MOCKER_INIT_SERVICES=/srv timeout 3 unshare -p -f -m -u --kill-child chroot "$R" /sbin/init 2>&1 &
+		wait_for 5 test -e "$R/tmp/one"; kill -TERM $(pgrep -f '^/sbin/init$') 2>/dev/null; wait)
+	assertTrue "ran from MOCKER_INIT_SERVICES" "[ -e '$R/tmp/one' ]"
+	run_in_ns "$R" 2>"$T/err"
+	assertEquals "no COMMAND and no services directory: usage" 2 $?
+	assertEquals "one line" 1 "$(wc -l < "$T/err")"
+}
+
+# --- pause -------------------------------------------------------------------------
+
+test_pause_mode() {
+	local u init sig
+	for sig in TERM INT; do
+		bg u run_in_ns "$R" -P
+		init=$(first_child "$u")
+		kill -HUP "$init"
+		kill -USR1 "$init"
+		! wait_for 1 not_running "$init"
+		assertTrue "runs on after HUP and USR1" "kill -0 $init"
+		kill -"$sig" "$init"
+		wait_exit "$u" 5
+		assertEquals "exit 0 on $sig" 0 $?
+	done
+	run_in_ns "$R" -P -- true 2>/dev/null
+	assertEquals "pause takes no command" 2 $?
+}
+
+# --- privileges ----------------------------------------------------------------------
+
+status_field() { # STATUS_TEXT FIELD: the value, tabs kept
+	echo "$1" | sed -n "s/^$2:\t//p"
+}
+
+test_user_nobody() {
+	local out
+	out=$(run_in_ns "$R" -u nobody -- cat /proc/self/status)
+	assertEquals "uids" "65534	65534	65534	65534" "$(status_field "$out" Uid)"
+	assertEquals "gids" "65534	65534	65534	65534" "$(status_field "$out" Gid)"
+	assertEquals "groups from /etc/group" "100 65534" "$(status_field "$out" Groups | xargs -n1 | sort -n | xargs)"
+	out=$(run_in_ns "$R" -u nobody -- sh -c 'echo $HOME')
+	assertEquals "HOME from passwd" "/nonexistent" "$out"
+	out=$(run_in_ns "$R" -u user:www-data -- id)
+	assertEquals "USER:GROUP by name" "uid=1000(user) gid=33(www-data) groups=33(www-data)" "$out"
+}
+
+test_user_numeric_without_entries() {
+	local out
+	out=$(run_in_ns "$R" -u 1234:5678 -- cat /proc/self/status)
+	assertEquals "uid" "1234	1234	1234	1234" "$(status_field "$out" Uid)"
+	assertEquals "gid" "5678	5678	5678	5678" "$(status_field "$out" Gid)"
+	assertEquals "groups" "5678" "$(status_field "$out" Groups | xargs)"
+}
+
+test_user_unknown_is_a_setup_failure() {
+	run_in_ns "$R" -u nosuchuser -- touch /tmp/ran 2>"$T/err"
+	assertEquals "exit 125" 125 $?
+	grep -q "nosuchuser" "$T/err" || fail "message: $(cat "$T/err")"
+	run_in_ns "$R" -u nobody:nosuchgroup -- touch /tmp/ran 2>/dev/null
+	assertEquals "unknown group: 125" 125 $?
+	assertFalse "nothing started" "[ -e '$R/tmp/ran' ]"
+}
+
+test_init_stays_root_with_user() {
+	local u init
+	bg u run_in_ns "$R" -u nobody -- sleep 100
+	init=$(first_child "$u")
+	wait_for 5 has_child "$init"
+	assertEquals "the init is root" 0 "$(awk '/^Uid/ {print $2}' "/proc/$init/status")"
+	assertEquals "the payload is nobody" 65534 "$(awk '/^Uid/ {print $2}' "/proc/$(children_of "$init")/status")"
+}
+
+# --- the appliance image ---------------------------------------------------------------
+
+test_appliance_serves_its_page() {
+	local m init page beat1 beat2
+	bg m "$MOCKER" run "$APPLIANCE"
+	init=$(first_child "$m")
+	wait_for 10 nsenter -t "$init" -n busybox wget -q -O /dev/null http://127.0.0.1/ ||
+		fail "httpd answers on the container's loopback"
+	page=$(nsenter -t "$init" -n busybox wget -q -O - http://127.0.0.1/)
+	echo "$page" | grep -q 'Hello from the mocker appliance' || fail "the page: $page"
+	wait_for 5 test -s "/proc/$init/root/run/heartbeat"
+	beat1=$(cut -d' ' -f1 "/proc/$init/root/run/heartbeat")
+	wait_until 5 '[ "$(cut -d" " -f1 /proc/$init/root/run/heartbeat)" -gt "$beat1" ]' ||
+		fail "the heartbeat goes on"
+	kill -TERM "$m"
+	wait_exit "$m" 10
+	assertEquals "stopped cleanly" 0 $?
+}
+
+. "$SHUNIT2"
