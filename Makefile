@@ -14,6 +14,7 @@
 # V=1 shows the commands.
 
 VERSION   = 0.1.0
+COMMIT   := $(shell git rev-parse --short=7 HEAD 2>/dev/null || echo 0000000)
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
@@ -33,6 +34,7 @@ endif
 CFLAGS   ?= -O2
 WARN      = -Wall -Wextra -Wno-unused-parameter
 BASE_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DMOCKER_VERSION=\"$(VERSION)\" \
+	-DMOCKER_COMMIT=\"$(COMMIT)\" \
 	-ffunction-sections -fdata-sections
 LINK_STATIC = $(if $(filter 1 yes,$(STATIC)),-static)
 BASE_LDFLAGS = $(LINK_STATIC) -Wl,--gc-sections
@@ -67,7 +69,7 @@ all: $(B)/mocker-init $(B)/mocker
 
 # The compiler and flags are part of what an object depends on: the file
 # is rewritten (and everything rebuilt) only when they change.
-FLAGS_NOW := $(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) $(STATIC)
+FLAGS_NOW := $(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) $(STATIC) $(COMMIT)
 ifneq ($(FLAGS_NOW),$(shell cat $(B)/.flags 2>/dev/null))
 $(shell mkdir -p $(B) && printf '%s\n' '$(FLAGS_NOW)' > $(B)/.flags)
 endif

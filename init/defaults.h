@@ -5,6 +5,9 @@
 #ifndef MOCKER_VERSION
 #define MOCKER_VERSION "0.1.0"
 #endif
+#ifndef MOCKER_COMMIT
+#define MOCKER_COMMIT "0000000"
+#endif
 
 #define PROG "mocker-init"
 

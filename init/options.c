@@ -7,6 +7,7 @@
 #include "num.h"
 #include "options.h"
 
+#define VERSION_LINE "tini version " MOCKER_VERSION "_" PROG " - git." MOCKER_COMMIT "\n"
 #define SYNOPSIS "usage: " PROG " [OPTION]... [--] COMMAND [ARG]..."
 
 static const char help[] =
@@ -201,10 +202,10 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 		break;
 	case O_WARN_REAP: o->warn_reap = 1; break;
 	case O_VERSION:
-		/* Docker reads "tini version X" from its --init binary; the word
-		 * "version" followed by a number is what it parses. */
-		print_and_exit(PROG " version " MOCKER_VERSION "\n",
-		               sizeof(PROG " version " MOCKER_VERSION "\n") - 1);
+		/* The form Docker parses from its --init binary ("tini version
+		 * X - git.Y", as catatonit prints too), so that mocker-init can
+		 * be dockerd's --init-path. */
+		print_and_exit(VERSION_LINE, sizeof VERSION_LINE - 1);
 	case O_HELP:
 		print_and_exit(help, sizeof help - 1);
 	}

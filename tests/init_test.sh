@@ -379,7 +379,9 @@ test_help_and_version() {
 	local out
 	out=$("$INIT" --version)
 	assertEquals "exit" 0 $?
-	echo "$out" | grep -Eq '^mocker-init version [0-9]+\.[0-9]+\.[0-9]+$' || fail "version: $out"
+	# what Docker's parseInitVersion accepts: "tini version V - git.C"
+	echo "$out" | grep -Eq '^tini version [0-9]+\.[0-9]+\.[0-9]+_mocker-init - git\.[0-9a-f]+$' ||
+		fail "version: $out"
 	"$INIT" -h | grep -q '^usage: mocker-init' || fail "help on stdout"
 }
 
