@@ -27,6 +27,7 @@ struct container {
 
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* read end: "go", or EOF when we are orphaned */
+	unsigned long long sigmask; /* the caller's, for the init */
 	int rootfd;                /* the new root, before pivot_root */
 	int devfd;                 /* its /dev */
 	const char *init_exec;     /* the init to exec, or NULL for --no-init */

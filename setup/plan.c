@@ -290,6 +290,7 @@ plan_run(struct container *ct)
 	}
 
 	cmd = default_command(ct);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &ct->sigmask, NULL, 8);
 	if (!ct->init_exec) {
 		exec_command(ct, cmd);
 	} else {

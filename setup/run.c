@@ -53,9 +53,10 @@ child(struct container *ct, int sync[2], const unsigned long long *mask)
 {
 	close(sync[1]);
 	ct->sync_fd = sync[0];
-	/* Signals wait blocked until the init runs; it unblocks them (through
-	 * the mask we give back here) when it is ready to forward them. */
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, 8);
+	/* Signals stay blocked through the setup (as PID 1 we would ignore
+	 * them, SIGTTOU from tcsetpgrp included); the caller's mask comes back
+	 * just before exec. */
+	ct->sigmask = *mask;
 	plan_run(ct);
 }
 
