@@ -249,14 +249,13 @@ test_shutdown_of_descendants_when_not_pid1() {
 # --- what the payload inherits -----------------------------------------------------
 
 test_payload_inherits_mask_ignored_env_and_cwd() {
-	local out blk ign
+	local out direct
 	mkdir -p "$T/work"
 	# cat, not a shell: a shell sets its own mask for what it runs
-	out=$("$HELPERS/sigmask" -b 10 -b 12 -i 2 -i 3 -- "$INIT" -- cat /proc/self/status)
-	blk=$(echo "$out" | awk '/^SigBlk/ {print $2}')
-	ign=$(echo "$out" | awk '/^SigIgn/ {print $2}')
-	assertEquals "blocked USR1 and USR2" "0000000000000a00" "$blk"
-	assertEquals "ignored INT and QUIT" "0000000000000006" "$ign"
+	direct=$("$HELPERS/sigmask" -b 10 -b 12 -i 2 -i 3 -- cat /proc/self/status | grep -E '^Sig(Blk|Ign)')
+	out=$("$HELPERS/sigmask" -b 10 -b 12 -i 2 -i 3 -- "$INIT" -- cat /proc/self/status | grep -E '^Sig(Blk|Ign)')
+	echo "$direct" | grep -q '^SigBlk:.*a00$' || fail "the control: $direct"
+	assertEquals "mask and ignored signals as without the init" "$direct" "$out"
 	out=$(cd "$T/work" && FOO=bar "$INIT" -- env)
 	echo "$out" | grep -qx 'FOO=bar' || fail "environment: $out"
 	echo "$out" | grep -qx "PWD=$T/work" || fail "PWD: $out"

@@ -40,10 +40,24 @@ umount_under() {
 		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 }
 
+# Every descendant of a pid, deepest last.
+descendants_of() {
+	local c
+	for c in $(children_of "$1"); do
+		echo "$c"
+		descendants_of "$c"
+	done
+}
+
 kill_bg() {
-	local p
+	local p d
 	for p in "${BG_PIDS[@]}"; do
-		kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null
+		# the whole tree: an init killed alone leaves its payload, which
+		# runs in a process group of its own, to the host's init
+		d=$(descendants_of "$p")
+		kill -STOP $p $d 2>/dev/null
+		kill -KILL -- "-$p" 2>/dev/null
+		kill -KILL $p $d 2>/dev/null
 	done
 	for p in "${BG_PIDS[@]}"; do
 		wait "$p" 2>/dev/null

@@ -54,7 +54,12 @@ for suite in $suites; do
 		grep -E '^(ASSERT|test_|FAILED|SKIPPED|.*: (line|error))' "$log/$name.log" | head -n 40 | sed 's/^/    /'
 		echo "    (whole log: $log/$name.log)"
 	fi
-	left=$(foreign_procs)
+	# a killed container's processes take a moment to go
+	for i in $(seq 300); do
+		left=$(foreign_procs)
+		[ -z "$left" ] && break
+		sleep 0.01
+	done
 	if [ -n "$left" ]; then
 		echo "    $name left processes behind: $left"
 		failed=$((failed + 1))
