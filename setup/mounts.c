@@ -36,8 +36,11 @@ mount_root(struct container *ct)
 	} else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		return -1;
 	}
-	ct->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return ct->rootfd < 0 ? -1 : 0;
+	if ((ct->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	/* nodev: a device node the image brings (a /dev/mem in /tmp, say) is
+	 * inert; only the /dev we make works. */
+	return remount_flags(ct->rootfd, MS_NODEV);
 }
 
 /* Mounts a filesystem at path inside the root; the target is created when
@@ -68,12 +71,21 @@ mount_proc(struct container *ct)
 int
 remount_readonly(int fd)
 {
+	return remount_flags(fd, MS_RDONLY);
+}
+
+int
+remount_flags(int fd, unsigned long add)
+{
 	static const struct { unsigned long st, ms; } keep[] = {
 		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
 		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
 		{ ST_RELATIME, MS_RELATIME },
 	};
-	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	static const struct { unsigned long st, ms; } keep_too[] = {
+		{ ST_RDONLY, MS_RDONLY }, { ST_NODEV, MS_NODEV },
+	};
+	unsigned long flags = MS_REMOUNT | MS_BIND | add;
 	struct statvfs sv;
 	char buf[32];
 	size_t i;
@@ -83,6 +95,9 @@ remount_readonly(int fd)
 	for (i = 0; i < sizeof keep / sizeof keep[0]; i++)
 		if (sv.f_flag & keep[i].st)
 			flags |= keep[i].ms;
+	for (i = 0; i < sizeof keep_too / sizeof keep_too[0]; i++)
+		if (sv.f_flag & keep_too[i].st)
+			flags |= keep_too[i].ms;
 	return mount(NULL, fd_path(fd, buf), NULL, flags, NULL);
 }
 

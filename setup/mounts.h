@@ -15,8 +15,10 @@ int mount_init(struct container *ct);
 int mount_root_readonly(struct container *ct);
 int mount_pivot(struct container *ct);
 
-/* Remounts the mount at fd read-only, keeping its other flags (a user
- * namespace may not clear nosuid, nodev or noexec it was given). */
+/* Remounts the mount at fd with flags added (MS_RDONLY, MS_NODEV), keeping
+ * the flags it has (a user namespace may not clear nosuid, nodev or noexec
+ * it was given). */
+int remount_flags(int fd, unsigned long add);
 int remount_readonly(int fd);
 
 #endif

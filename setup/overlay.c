@@ -52,7 +52,7 @@ overlay_mount(struct container *ct, const char **root)
 		goto out;
 	}
 	ct->why = "overlay";
-	if ((ret = mount("overlay", merged, "overlay", 0, opts)) == 0)
+	if ((ret = mount("overlay", merged, "overlay", MS_NODEV, opts)) == 0)
 		*root = merged;
 out:
 	close(lowerfd);

@@ -24,6 +24,7 @@
 #include "container.h"
 #include "dev.h"
 #include "env.h"
+#include "fds.h"
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
@@ -69,6 +70,21 @@ step_wait_for_launcher(struct container *ct)
 	if (n == 0)
 		errno = ESRCH;
 	return -1;
+}
+
+/* In a user namespace made by root (--userns), our ids are still the host's
+ * root, unmapped there: become its root, the mapped range's first id. */
+static int
+step_userns_root(struct container *ct)
+{
+	if (!ct->userns)
+		return 0;
+	ct->why = "user namespace";
+	if (!ct->rootless && sys_setgroups(0, NULL) < 0)
+		return -1;
+	if (sys_setresgid(0) < 0 || sys_setresuid(0) < 0)
+		return -1;
+	return step_die_with_parent(ct); /* a change of ids clears it */
 }
 
 static int
@@ -203,14 +219,27 @@ step_seccomp(struct container *ct)
 	return ct->c->seccomp ? seccomp_load_default() : 0;
 }
 
+/* Only 0, 1, 2 and sockets passed for socket activation go in. Done first,
+ * so that no inherited descriptor of a host directory can be reached during
+ * the setup either (as /proc/self/fd/N in a --workdir: runc CVE-2024-21626),
+ * and again last. */
+static int
+step_close_inherited_fds(struct container *ct)
+{
+	unsigned first = 3U + (unsigned)ct->listen_fds, sync = (unsigned)ct->sync_fd;
+
+	ct->why = "descriptors";
+	if (sync > first && syscall(SYS_close_range, first, sync - 1, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_close_range, sync >= first ? sync + 1 : first, ~0U, 0);
+}
+
 static int
 step_close_fds(struct container *ct)
 {
-	/* Only 0, 1, 2 and sockets passed for socket activation go in. */
 	ct->why = "descriptors";
-	if (syscall(SYS_close_range, 3U + (unsigned)ct->listen_fds, ~0U, 0) == 0)
-		return 0;
-	return -1;
+	fds_close_from(3 + ct->listen_fds);
+	return 0;
 }
 
 static const struct step {
@@ -218,7 +247,9 @@ static const struct step {
 	int (*run)(struct container *);
 } steps[] = {
 	{ "set the parent-death signal",   step_die_with_parent },
+	{ "close inherited descriptors",   step_close_inherited_fds },
 	{ "wait for the launcher",         step_wait_for_launcher },
+	{ "become root in the user namespace", step_userns_root },
 	{ "make a cgroup namespace",       step_cgroup_ns },
 	{ "take the terminal",             step_terminal },
 	{ "make the mount tree private",   mount_tree_private },
@@ -237,11 +268,14 @@ static const struct step {
 	{ "look up the user",              step_user_lookup },
 	{ "change to the working directory", step_workdir },
 	{ "build the environment",         step_env },
+	/* The filter goes on while we are still root with every capability:
+	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
+	 * (setresuid, capset, prctl, close_range, execve) it allows. */
+	{ "set no_new_privs",              step_no_new_privs },
+	{ "load the seccomp filter",       step_seccomp },
 	{ "limit the bounding set",        step_bounding_caps },
 	{ "switch user",                   step_user },
 	{ "set capabilities",              step_caps },
-	{ "set no_new_privs",              step_no_new_privs },
-	{ "load the seccomp filter",       step_seccomp },
 	{ "close descriptors",             step_close_fds },
 };
 

@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -71,11 +72,45 @@ static const int blocked[] = {
 #define LD_ARG_LO(n) STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[n]))
 #define RET(v)   STMT(BPF_RET | BPF_K, (v))
 #define EPERM_   (SECCOMP_RET_ERRNO | EPERM)
+#define AND(k)   STMT(BPF_ALU | BPF_AND | BPF_K, (k))
+
+/* Device numbers mknod may still make (CAP_MKNOD is in the default set, for
+ * images that make their own /dev): the harmless character devices, as
+ * userspace encodes a small dev_t, the kernel reads 32 bits of it. */
+static const unsigned allowed_devices[] = {
+	0x103 /* null */, 0x105 /* zero */, 0x107 /* full */, 0x108 /* random */,
+	0x109 /* urandom */, 0x500 /* tty */, 0x502 /* ptmx */,
+};
+#define NDEVICES (sizeof allowed_devices / sizeof allowed_devices[0])
+
+/* mknod(at): no block devices; no character devices but the harmless ones
+ * (no /dev/mem, no disks: there is no device cgroup to stop their use).
+ * FIFOs, sockets and files pass. Appends 11 + NDEVICES instructions. */
+static unsigned
+mknod_rules(struct sock_filter *f, unsigned n, int nr, int mode_arg, int dev_arg)
+{
+	unsigned j;
+
+	f[n++] = LD_NR;
+	f[n++] = JEQ((unsigned)nr, 0, 9 + NDEVICES);
+	f[n++] = LD_ARG_LO(mode_arg);
+	f[n++] = AND(S_IFMT);
+	f[n++] = JEQ(S_IFBLK, 0, 1);
+	f[n++] = RET(EPERM_);
+	f[n++] = JEQ(S_IFCHR, 1, 0);
+	f[n++] = RET(SECCOMP_RET_ALLOW);
+	f[n++] = LD_ARG_LO(dev_arg);
+	for (j = 0; j < NDEVICES; j++)
+		f[n++] = JEQ(allowed_devices[j], (unsigned char)(NDEVICES - j), 0);
+	f[n++] = RET(EPERM_);
+	f[n++] = RET(SECCOMP_RET_ALLOW);
+	return n;
+}
 
 int
 seccomp_load_default(void)
 {
-	struct sock_filter f[2 * NBLOCKED + 32];
+	struct sock_filter f[2 * NBLOCKED + 2 * (12 + NDEVICES) + 32];
 	struct sock_fprog prog = { .filter = f };
 	unsigned n = 0, i;
 
@@ -108,6 +143,10 @@ seccomp_load_default(void)
 	f[n++] = JEQ(TIOCSTI, 1, 0);
 	f[n++] = JEQ(TIOCLINUX, 0, 1);
 	f[n++] = RET(EPERM_);
+#ifdef SYS_mknod
+	n = mknod_rules(f, n, SYS_mknod, 1, 2);
+#endif
+	n = mknod_rules(f, n, SYS_mknodat, 2, 3);
 	f[n++] = RET(SECCOMP_RET_ALLOW);
 	prog.len = (unsigned short)n;
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);

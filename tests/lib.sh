@@ -17,6 +17,7 @@ export LC_ALL=C
 SHUNIT_COLOR=none
 
 T=$(mktemp -d /tmp/mocker-test.XXXXXX)
+chmod 755 "$T" # for containers whose root is not the host's (--userns, rootless)
 BG_PIDS=()
 
 # The init as PID 1 of fresh PID, mount and UTS namespaces, chrooted into a
