@@ -296,7 +296,7 @@ cgroup_remove(struct cgroup *cg)
 int
 cgroup_guard(struct cgroup *cg)
 {
-	int p[2], null;
+	int p[2], null, i;
 	char c;
 	pid_t pid;
 
@@ -310,9 +310,15 @@ cgroup_guard(struct cgroup *cg)
 		return -1;
 	}
 	if (pid > 0) {
+		/* The middle process exits at once: the watcher is nobody's
+		 * child of ours, so killing our process tree leaves it be. */
 		close(p[0]);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return 0; /* p[1] stays open in us until we exit, however */
 	}
+	if (fork() != 0)
+		_exit(0);
 	/* The watcher: a session of its own (a kill of our process group
 	 * does not reach it), and none of our caller's descriptors (a pipe
 	 * reading our output sees its end when we end). */
@@ -325,12 +331,12 @@ cgroup_guard(struct cgroup *cg)
 	}
 	while (read(p[0], &c, 1) < 0 && errno == EINTR)
 		;
-	/* Our launcher is gone, its container dies with it (parent-death
+	/* Our launcher is gone; its container dies with it (parent-death
 	 * signal): give the kernel time to empty the cgroup, then remove. */
-	for (int i = cg->ndirs - 1; i >= 0; i--) {
+	for (i = cg->ndirs - 1; i >= 0; i--) {
 		int tries;
-		for (tries = 0; tries < 100; tries++) {
-			struct timespec t = { 0, 50000000 };
+		for (tries = 0; tries < 200; tries++) {
+			struct timespec t = { 0, 25000000 };
 			if (rmdir(cg->dirs[i]) == 0 || errno == ENOENT)
 				break;
 			nanosleep(&t, NULL);
