@@ -57,7 +57,8 @@ INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o)
 SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(SHARED_SRC:init/%.c=$(OBJ)/setup/shared-%.o)
 HELPERS   = $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 
-IMAGES    = $(B)/images/busybox/.stamp $(B)/images/appliance/.stamp
+IMAGES    = $(B)/images/busybox/.stamp $(B)/images/appliance/.stamp \
+	$(B)/images/busybox/.oci-stamp $(B)/images/appliance/.oci-stamp
 
 Q = $(if $(filter 1,$(V)),,@)
 say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
@@ -105,6 +106,12 @@ $(B)/images/busybox/.stamp: images/busybox/build.sh images/busybox/files.sh $(B)
 	$(call say,IMAGE,busybox)sh images/busybox/build.sh $(B)/mocker-init $(B)/images/busybox
 $(B)/images/appliance/.stamp: images/appliance/build.sh $(B)/images/busybox/.stamp $(wildcard images/appliance/files/* images/appliance/files/services/*/*)
 	$(call say,IMAGE,appliance)sh images/appliance/build.sh $(B)/images/busybox $(B)/images/appliance
+
+# The OCI layout and archive of each image (for podman, crun, runc, ctr).
+$(B)/images/busybox/.oci-stamp: images/oci.sh $(B)/images/busybox/.stamp
+	$(call say,OCI,busybox)sh images/oci.sh $(B)/images/busybox mocker-busybox /bin/sh >/dev/null
+$(B)/images/appliance/.oci-stamp: images/oci.sh $(B)/images/appliance/.stamp
+	$(call say,OCI,appliance)sh images/oci.sh $(B)/images/appliance mocker-appliance >/dev/null
 
 run: all $(B)/images/busybox/.stamp
 	$(Q)sh images/busybox/demo-run.sh $(B)/mocker $(B)/images/busybox/rootfs

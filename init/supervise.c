@@ -187,7 +187,8 @@ forward(struct supervisor *s, int sig)
 		pid_t pid = s->svc[i].pid;
 		if (pid <= 0)
 			continue;
-		if (kill(s->o->pgroup ? -pid : pid, to) < 0)
+		pid = s->o->pgroup ? -pid : pid;
+		if (kill(pid, to) < 0)
 			say_debug("cannot forward signal to %d: %e", (int)pid);
 		else
 			say_debug("forwarded signal %s to %d", sig_name(to, buf), (int)pid);

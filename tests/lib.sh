@@ -85,15 +85,19 @@ oneTimeTearDown() {
 
 # --- running things ------------------------------------------------------------
 
-# bg VAR CMD...: starts CMD in the background in a process group of its
-# own (for a clean kill), its pid in VAR.
+# bg VAR CMD...: starts CMD in the background, a command in a session of
+# its own, a shell function in a subshell; its pid in VAR. kill_bg kills
+# the whole tree.
 bg() {
 	local var=$1
 	shift
-	setsid "$@" &
-	local pid=$!
-	BG_PIDS+=("$pid")
-	printf -v "$var" '%s' "$pid"
+	if [ "$(type -t "$1")" = function ]; then
+		"$@" &
+	else
+		setsid "$@" &
+	fi
+	BG_PIDS+=("$!")
+	printf -v "$var" '%s' "$!"
 }
 
 # wait_for SECONDS CMD...: polls CMD every 10 ms until it succeeds.
