@@ -51,11 +51,13 @@ SETUP_SRC = $(wildcard setup/*.c)
 # The launcher reuses the init's allocation-free helpers.
 SHARED_SRC = init/passwd.c init/num.c init/hostname.c init/fds.c init/dirscan.c
 HELPER_SRC = $(wildcard tests/helpers/*.c)
+BENCH_SRC  = $(wildcard bench/*.c)
 
 OBJ      = $(B)/obj
 INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o)
 SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(SHARED_SRC:init/%.c=$(OBJ)/setup/shared-%.o)
 HELPERS   = $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
 IMAGES    = $(B)/images/busybox/.stamp $(B)/images/appliance/.stamp \
 	$(B)/images/busybox/.oci-stamp $(B)/images/appliance/.oci-stamp
@@ -101,6 +103,9 @@ helpers: $(HELPERS)
 $(B)/helpers/%: tests/helpers/%.c $(B)/.flags | $(TOOLCHAIN)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Iinit $(CPPFLAGS) -O2 $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
 
+$(B)/bench/%: bench/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CPPFLAGS) -O2 $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+
 images: $(IMAGES)
 $(B)/images/busybox/.stamp: images/busybox/build.sh images/busybox/files.sh $(B)/mocker-init $(wildcard images/busybox/files/*)
 	$(call say,IMAGE,busybox)sh images/busybox/build.sh $(B)/mocker-init $(B)/images/busybox
@@ -122,7 +127,7 @@ test: all helpers images
 check: $(B)/mocker-init
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"
 
-bench: all images
+bench: all images $(BENCH_BIN)
 	$(Q)sh bench/run.sh
 
 install: all

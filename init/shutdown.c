@@ -124,7 +124,6 @@ void
 shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 {
 	long long deadline;
-	siginfo_t si;
 
 	if (reap_rest(warn) < 0)
 		return;
@@ -138,13 +137,13 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 			return;
 		if ((left = deadline - mono_ms()) <= 0)
 			break;
-		sig_wait(&si, left); /* SIGCHLD, or anything: we look again */
+		sig_wait(left); /* SIGCHLD, or anything: we look again */
 	}
 	say_warn("grace period over: sending SIGKILL to the remaining processes");
 	for (;;) {
 		kill_rest(SIGKILL, fallback_pgrp);
 		if (reap_rest(warn) < 0)
 			return;
-		sig_wait(&si, 100); /* killed ones still exiting, or new forks */
+		sig_wait(100); /* killed ones still exiting, or new forks */
 	}
 }

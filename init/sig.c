@@ -125,7 +125,7 @@ mono_ms(void)
 }
 
 int
-sig_wait(siginfo_t *info, long long timeout_ms)
+sig_wait(long long timeout_ms)
 {
 	ksigset all = ~0ULL;
 	long long deadline = timeout_ms >= 0 ? mono_ms() + timeout_ms : 0;
@@ -142,7 +142,8 @@ sig_wait(siginfo_t *info, long long timeout_ms)
 			ts.tv_nsec = (left % 1000) * 1000000;
 			tp = &ts;
 		}
-		r = syscall(SYS_rt_sigtimedwait, &all, info, tp, sizeof all);
+		/* no siginfo: nothing here needs it, and it is 128 bytes to copy */
+		r = syscall(SYS_rt_sigtimedwait, &all, NULL, tp, sizeof all);
 		if (r > 0)
 			return (int)r;
 		if (errno == EAGAIN)

@@ -29,7 +29,7 @@ int sig_setmask(const ksigset *set);
 
 /* Wait for a signal in the blocked set; timeout_ms < 0 waits forever.
  * Returns the signal, 0 on timeout, -1 on error. Never returns EINTR. */
-int sig_wait(siginfo_t *info, long long timeout_ms);
+int sig_wait(long long timeout_ms);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 long long mono_ms(void);

@@ -244,16 +244,21 @@ done(struct supervisor *s)
 	return v->pid <= 0 && v->finish_pid <= 0 && v->restart_at == 0;
 }
 
-/* Milliseconds until the next restart is due, -1 for none. */
+/* Milliseconds until the next restart is due, -1 for none. The clock is
+ * read only when a restart is pending: on the signal path it is not. */
 static long long
 next_timeout(struct supervisor *s)
 {
-	long long next = -1, now = mono_ms();
+	long long next = -1, now = 0;
 	int i;
 
 	for (i = 0; i < s->n; i++) {
 		long long at = s->svc[i].restart_at;
-		if (at && (next < 0 || at - now < next))
+		if (!at)
+			continue;
+		if (!now)
+			now = mono_ms();
+		if (next < 0 || at - now < next)
 			next = at - now < 0 ? 0 : at - now;
 	}
 	return next;
@@ -287,7 +292,6 @@ int
 supervise(struct supervisor *s)
 {
 	struct service *payload = &s->svc[0];
-	siginfo_t si;
 	int i;
 
 	for (i = 0; i < s->n; i++)
@@ -319,7 +323,7 @@ supervise(struct supervisor *s)
 		say_warn("cannot change directory to /: %e");
 
 	while (!done(s)) {
-		int sig = sig_wait(&si, next_timeout(s));
+		int sig = sig_wait(next_timeout(s));
 		if (sig == 0) {
 			start_due(s);
 		} else if (sig == SIGCHLD) {
