@@ -128,7 +128,7 @@ check: $(B)/mocker-init
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"
 
 bench: all images $(BENCH_BIN)
-	$(Q)sh bench/run.sh
+	$(Q)bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8

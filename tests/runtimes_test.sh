@@ -160,6 +160,7 @@ test_podman_init_path() {
 # --- containerd ----------------------------------------------------------------------
 
 start_containerd() {
+	rm -rf "$T/cd"
 	mkdir -p "$T/cd"
 	cat > "$T/cd/config.toml" <<TOML
 version = 2
@@ -192,6 +193,33 @@ test_ctr_run_with_mocker_init() {
 	wait_exit "$pid" 10
 	assertEquals "ctr task kill TERM reached the payload" 0 $?
 	assertTrue "got it" "grep -qx 15 '$rootfs/tmp/sigs'"
+}
+
+test_ctr_imports_the_archive() {
+	local out
+	start_containerd || { fail "containerd started"; return; }
+	ctr --address "$T/cd/sock" images import "$ARCHIVE" > "$T/import" 2>&1
+	assertEquals "ctr images import: $(cat "$T/import")" 0 $?
+	# ctr replaces the whole command line when given one
+	out=$(ctr --address "$T/cd/sock" run --rm localhost/mocker-busybox:latest img1 \
+		/sbin/init -- sh -c 'cat /proc/1/comm; exit 8' 2>&1)
+	assertEquals "exit status" 8 $?
+	assertEquals "mocker-init is PID 1" "init" "$out"
+	ctr --address "$T/cd/sock" run --rm localhost/mocker-busybox:latest img2 </dev/null >/dev/null 2>&1
+	assertEquals "the image's own entrypoint and command (sh, no input)" 0 $?
+}
+
+test_docker_init_path() {
+	if ! docker info >/dev/null 2>&1; then
+		echo "SKIPPED: no Docker engine runs on this machine (docker is only a client here);"
+		echo "         mocker-init --version prints the line dockerd parses (init_test)"
+		startSkipping
+		return 0
+	fi
+	local out
+	docker load -i "$ARCHIVE" >/dev/null 2>&1
+	out=$(docker run --rm --init --entrypoint /bin/sh localhost/mocker-busybox:latest -c 'cat /proc/1/cmdline' | tr '\0' ' ')
+	echo "$out" | grep -q 'docker-init -- /bin/sh' || fail "docker --init: $out"
 }
 
 . "$SHUNIT2"
