@@ -14,7 +14,6 @@ static const char table[] =
 	E(ENOENT, "No such file or directory")
 	E(ESRCH, "No such process")
 	E(EINTR, "Interrupted system call")
-	E(EIO, "I/O error")
 	E(E2BIG, "Argument list too long")
 	E(ENOEXEC, "Exec format error")
 	E(EBADF, "Bad file descriptor")
@@ -22,14 +21,12 @@ static const char table[] =
 	E(EAGAIN, "Resource temporarily unavailable")
 	E(ENOMEM, "Out of memory")
 	E(EACCES, "Permission denied")
-	E(EFAULT, "Bad address")
 	E(EBUSY, "Resource busy")
 	E(EEXIST, "File exists")
 	E(ENODEV, "No such device")
 	E(ENOTDIR, "Not a directory")
 	E(EISDIR, "Is a directory")
 	E(EINVAL, "Invalid argument")
-	E(ENFILE, "Too many open files in system")
 	E(EMFILE, "No file descriptors available")
 	E(ENOTTY, "Not a tty")
 	E(ETXTBSY, "Text file busy")
@@ -38,9 +35,7 @@ static const char table[] =
 	E(ENAMETOOLONG, "Filename too long")
 	E(ENOSYS, "Function not implemented")
 	E(ELOOP, "Symbolic link loop")
-	E(EOVERFLOW, "Value too large for data type")
 	E(ENOTSUP, "Not supported")
-	E(EUSERS, "Too many users")
 	"";
 
 const char *

@@ -36,13 +36,6 @@ static struct supervisor sup;
 static struct creds creds;
 static char cwd[4096];
 
-static __attribute__((noreturn)) void
-usage_error(const char *why)
-{
-	die(EXIT_USAGE, "%s; usage: " PROG " [OPTION]... [--] COMMAND [ARG]... (see --help)",
-	    why);
-}
-
 /* What to run: the command, a services directory, or nothing (-P). */
 static void
 choose_payload(void)
@@ -51,7 +44,7 @@ choose_payload(void)
 
 	if (opts.pause) {
 		if (opts.argv)
-			usage_error("--pause takes no COMMAND");
+			usage_error("--pause takes no COMMAND", NULL, "");
 		return;
 	}
 	if (opts.argv) {
@@ -65,11 +58,11 @@ choose_payload(void)
 		return;
 	}
 	if (opts.exec)
-		usage_error("--exec needs a COMMAND");
+		usage_error("--exec needs a COMMAND", NULL, "");
 	if (!dir && access(SERVICES_DIR, F_OK) == 0)
 		dir = SERVICES_DIR;
 	if (!dir)
-		usage_error("no COMMAND given, and no " SERVICES_DIR);
+		usage_error("no COMMAND given, and no " SERVICES_DIR, NULL, "");
 	sup.services_mode = 1;
 	if (services_load(&sup, dir) < 0)
 		die(EXIT_SETUP, "cannot read services directory %s: %e", dir);
@@ -92,6 +85,7 @@ main(int argc, char **argv)
 	 * the queue until the payload is there to receive them. */
 	if (sig_block_all(&spawn_mask) < 0)
 		die(EXIT_SETUP, "cannot block signals: %e");
+	spawn_chld_ignored = sig_chld_default();
 	if (opts.pdeathsig) {
 		if (prctl(PR_SET_PDEATHSIG, opts.pdeathsig) < 0)
 			die(EXIT_SETUP, "cannot set the parent-death signal: %e");
@@ -112,7 +106,7 @@ main(int argc, char **argv)
 		sup.creds = &creds;
 	}
 	if (opts.exec) {
-		struct spawn sp = { .argv = opts.argv, .creds = sup.creds };
+		struct spawn sp = { .argv = opts.argv, .cwd = sup.cwd, .creds = sup.creds };
 		struct spawn_error e;
 		spawn_exec(&sp, &e);
 		return spawn_report(opts.argv[0], &e);
@@ -120,6 +114,6 @@ main(int argc, char **argv)
 	/* Orphans of our subtree come to us when we are not PID 1 (tini -s). */
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die(EXIT_SETUP, "cannot become a subreaper: %e");
-	sup.terminal = spawn_have_terminal();
+	sup.terminal = !sup.services_mode && !opts.pause && spawn_have_terminal();
 	return supervise(&sup);
 }

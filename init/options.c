@@ -15,10 +15,10 @@ SYNOPSIS "\n"
 "PID 1 for containers: mounts /proc, sets the hostname, reaps orphans,\n"
 "forwards signals, shuts down gracefully.\n"
 "\n"
-"  -H, --hostname NAME    set the hostname (in a UTS namespace of its own)\n"
+"  -H, --hostname NAME    set the hostname (own UTS namespace)\n"
 "      --no-proc          do not mount /proc\n"
 "  -g, --pgroup           signal the payload's process group\n"
-"  -s, --subreaper        for tini users: automatic when not PID 1\n"
+"  -s, --subreaper        (tini) automatic when not PID 1\n"
 "  -p, --pdeathsig SIG    the init's own parent-death signal\n"
 "  -e, --expect CODE      exit code CODE counts as 0 (repeatable)\n"
 "  -r, --rewrite FROM:TO  rewrite a forwarded signal; TO=0 drops it\n"
@@ -32,9 +32,8 @@ SYNOPSIS "\n"
 "  -w, --warn-reap        warn when reaping other processes\n"
 "  -V, --version          -h, --help\n"
 "\n"
-"Environment: " ENV_PREFIX "<LONG_OPTION> (HOSTNAME, NO_PROC, GRACE...),\n"
-ENV_PREFIX "VERBOSITY=0-3, TINI_SUBREAPER, TINI_VERBOSITY and\n"
-"TINI_KILL_PROCESS_GROUP; flags win.\n"
+"Environment: " ENV_PREFIX "<LONG_OPTION>, " ENV_PREFIX "VERBOSITY=0-3,\n"
+"TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP; flags win.\n"
 "Exit: the payload's status, 128+N for signal N; 2 usage; 125 setup\n"
 "failed; 126 cannot execute; 127 not found. See mocker-init(8).\n";
 
@@ -71,7 +70,7 @@ static const struct opt {
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
-static __attribute__((noreturn)) void
+void
 usage_error(const char *what, const char *arg, const char *why)
 {
 	die(EXIT_USAGE, "%s%s%s%s; " SYNOPSIS " (see --help)",
@@ -159,8 +158,9 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 
 	switch (op->id) {
 	case O_HOSTNAME:  o->hostname = arg; break;
-	case O_NO_PROC:   o->no_proc = 1; break;
-	case O_PGROUP:    o->pgroup = 1; break;
+	/* booleans: NULL is on (a flag, a true variable), "" off (a false one) */
+	case O_NO_PROC:   o->no_proc = !arg; break;
+	case O_PGROUP:    o->pgroup = !arg; break;
 	case O_SUBREAPER: break; /* automatic when not PID 1 */
 	case O_PDEATHSIG:
 		if ((o->pdeathsig = sig_parse(arg)) < 0)
@@ -182,10 +182,10 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 		if (parse_seconds_ms(arg, 100000000UL, &o->grace_ms) < 0)
 			usage_error(src, arg, ": expected seconds, fractions allowed");
 		break;
-	case O_EXEC:      o->exec = 1; break;
+	case O_EXEC:      o->exec = !arg; break;
 	case O_RESTART:   set_restart(o, arg, src); break;
 	case O_SERVICES:  o->services = arg; break;
-	case O_PAUSE:     o->pause = 1; break;
+	case O_PAUSE:     o->pause = !arg; break;
 	case O_USER:
 		if (!*arg)
 			usage_error(src, arg, ": expected USER[:GROUP]");
@@ -200,7 +200,7 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 			log_verbosity++;
 		}
 		break;
-	case O_WARN_REAP: o->warn_reap = 1; break;
+	case O_WARN_REAP: o->warn_reap = !arg; break;
 	case O_VERSION:
 		/* The form Docker parses from its --init binary ("tini version
 		 * X - git.Y", as catatonit prints too), so that mocker-init can
@@ -267,8 +267,8 @@ parse_env(struct options *o)
 		if (opts[i].has_arg) {
 			if (*v)
 				apply(o, &opts[i], v, name);
-		} else if (env_bool(name, v)) {
-			apply(o, &opts[i], NULL, name);
+		} else {
+			apply(o, &opts[i], env_bool(name, v) ? NULL : "", name);
 		}
 	}
 }

@@ -24,6 +24,11 @@ struct options {
 	char **argv;                 /* the payload, or NULL */
 };
 
+/* Prints "WHAT 'ARG'WHY; usage: ..." (ARG may be NULL) and exits
+ * EXIT_USAGE. */
+__attribute__((noreturn)) void usage_error(const char *what, const char *arg,
+                                           const char *why);
+
 /* Fills o from the environment, then argv (flags win). Prints help or the
  * version and exits 0 when asked; exits EXIT_USAGE on bad input. */
 void options_parse(struct options *o, int argc, char **argv);

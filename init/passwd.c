@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #endif
 
 #define FIELDS 7
+#define PASSWD_MAX_BYTES (4 << 20)
 
 /* Calls fn on every line of path (split into at most FIELDS ':' fields);
  * stops when fn returns non-zero and returns that. Lines longer than the
@@ -21,13 +23,22 @@ static int
 each_line(const char *path, int (*fn)(char **f, int n, void *ctx), void *ctx)
 {
 	char buf[4096];
-	size_t have = 0;
-	int fd = sys_open(path, O_RDONLY | O_CLOEXEC), skipping = 0, ret = 0;
+	size_t have = 0, total = 0;
+	struct stat st;
+	int fd, skipping = 0, ret = 0;
 
-	if (fd < 0)
+	/* The file comes from an image: a FIFO must not block us, nor
+	 * /dev/zero keep us reading. */
+	if ((fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return -1;
+	if (sys_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	for (;;) {
-		ssize_t r = read(fd, buf + have, sizeof buf - 1 - have);
+		ssize_t r = total > PASSWD_MAX_BYTES ? 0 :
+			read(fd, buf + have, sizeof buf - 1 - have);
 		char *line, *nl;
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -36,6 +47,7 @@ each_line(const char *path, int (*fn)(char **f, int n, void *ctx), void *ctx)
 			break;
 		}
 		have += (size_t)r;
+		total += (size_t)r;
 		if (r == 0 && have > 0 && buf[have - 1] != '\n')
 			buf[have++] = '\n'; /* a last line without newline */
 		line = buf;

@@ -124,6 +124,7 @@ void
 shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 {
 	long long deadline;
+	int rounds;
 
 	if (reap_rest(warn) < 0)
 		return;
@@ -140,10 +141,13 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 		sig_wait(left); /* SIGCHLD, or anything: we look again */
 	}
 	say_warn("grace period over: sending SIGKILL to the remaining processes");
-	for (;;) {
+	for (rounds = 0; rounds < 30; rounds++) {
 		kill_rest(SIGKILL, fallback_pgrp);
 		if (reap_rest(warn) < 0)
 			return;
 		sig_wait(100); /* killed ones still exiting, or new forks */
 	}
+	/* Not PID 1, without a /proc of ours: some descendants could not be
+	 * found to be killed. They go to whoever is above us. */
+	say_warn("some processes could not be stopped; leaving them");
 }

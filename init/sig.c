@@ -99,6 +99,31 @@ sig_name(int sig, char *buf)
 	return buf;
 }
 
+/* The kernel's struct sigaction (x86_64, arm64): no handler of ours is ever
+ * installed, so no restorer is needed. */
+struct ksigaction {
+	unsigned long handler, flags, restorer;
+	ksigset mask;
+};
+
+int
+sig_chld_default(void)
+{
+	struct ksigaction dfl = { 0 }, old;
+
+	if (syscall(SYS_rt_sigaction, SIGCHLD, &dfl, &old, sizeof dfl.mask) < 0)
+		return 0;
+	return old.handler == (unsigned long)SIG_IGN;
+}
+
+void
+sig_chld_ignore(void)
+{
+	struct ksigaction ign = { .handler = (unsigned long)SIG_IGN };
+
+	syscall(SYS_rt_sigaction, SIGCHLD, &ign, NULL, sizeof ign.mask);
+}
+
 int
 sig_block_all(ksigset *old)
 {

@@ -27,6 +27,12 @@ int sig_block_all(ksigset *old);
 /* Set the mask (used in a child before exec to give back the caller's). */
 int sig_setmask(const ksigset *set);
 
+/* Gives SIGCHLD its default action (an inherited SIG_IGN would make the
+ * kernel reap our children for us, and send no SIGCHLD); returns 1 if it
+ * was ignored. sig_chld_ignore puts that back, for the payload. */
+int sig_chld_default(void);
+void sig_chld_ignore(void);
+
 /* Wait for a signal in the blocked set; timeout_ms < 0 waits forever.
  * Returns the signal, 0 on timeout, -1 on error. Never returns EINTR. */
 int sig_wait(long long timeout_ms);

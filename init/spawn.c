@@ -15,6 +15,7 @@
 extern char **environ;
 
 ksigset spawn_mask;
+int spawn_chld_ignored;
 
 /*
  * Is stdin a terminal whose foreground is our process group? Under a plain
@@ -66,7 +67,7 @@ exec_search(char *const *argv, char *const *envp)
 		return;
 	}
 	if (!path || !*path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+		path = "/usr/local/bin:/usr/bin:/bin"; /* musl's and glibc's default */
 	for (p = path;; p = z + 1) {
 		size_t n;
 		z = strchrnul(p, ':');
@@ -134,6 +135,8 @@ exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
 			envp[j++] = home;
 		}
 		envp[j] = NULL;
+		if (spawn_chld_ignored)
+			sig_chld_ignore();
 		sig_setmask(&spawn_mask);
 		exec_search(sp->argv, envp);
 		e->stage = STAGE_EXEC;

@@ -23,8 +23,10 @@ struct spawn_error {
 	int err;   /* errno */
 };
 
-/* The caller's signal mask, given back to every payload. */
+/* The caller's signal mask, given back to every payload, and whether it
+ * ignored SIGCHLD (given back too). */
 extern ksigset spawn_mask;
+extern int spawn_chld_ignored;
 
 /* Forks and execs; returns the pid, or -1 with *e filled in (the child, if
  * any, has been reaped). */

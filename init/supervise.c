@@ -122,13 +122,19 @@ start_finish(struct supervisor *s, struct service *v)
 static void
 payload_stopped(struct supervisor *s)
 {
-	if (s->stop_forwarded || !s->terminal || getpid() == 1 || s->services_mode) {
+	if (s->stop_forwarded || !s->terminal || s->services_mode) {
 		s->stop_forwarded = 0;
+		return;
+	}
+	/* As PID 1 we cannot stop (the kernel will not let us), and no shell
+	 * above us would see it: a terminal stop would leave the terminal
+	 * with a stopped job nobody can resume. Resume it. */
+	if (getpid() == 1) {
+		kill(-s->svc[0].pid, SIGCONT);
 		return;
 	}
 	spawn_reclaim_terminal();
 	s->self_stopped = 1;
-	say_debug("payload stopped at the terminal: stopping too");
 	kill(getpid(), SIGSTOP);
 }
 
@@ -188,13 +194,14 @@ forward(struct supervisor *s, int sig)
 		if (pid <= 0)
 			continue;
 		pid = s->o->pgroup ? -pid : pid;
-		if (kill(pid, to) < 0)
+		if (kill(pid, to) < 0) {
 			say_debug("cannot forward signal to %d: %e", (int)pid);
-		else
-			say_debug("forwarded signal %s to %d", sig_name(to, buf), (int)pid);
+			continue;
+		}
+		say_debug("forwarded signal %s to %d", sig_name(to, buf), (int)pid);
+		if (to == SIGTSTP || to == SIGTTIN || to == SIGTTOU || to == SIGSTOP)
+			s->stop_forwarded = 1;
 	}
-	if (to == SIGTSTP || to == SIGTTIN || to == SIGTTOU || to == SIGSTOP)
-		s->stop_forwarded = 1;
 }
 
 static void
@@ -202,6 +209,7 @@ continued(struct supervisor *s)
 {
 	pid_t pid = s->svc[0].pid;
 
+	s->stop_forwarded = 0;
 	if (!s->self_stopped) {
 		forward(s, SIGCONT);
 		return;
@@ -267,12 +275,17 @@ next_timeout(struct supervisor *s)
 static void
 start_due(struct supervisor *s)
 {
-	long long now = mono_ms();
+	long long now = 0;
 	int i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->svc[i].restart_at && s->svc[i].restart_at <= now)
+	for (i = 0; i < s->n; i++) {
+		if (!s->svc[i].restart_at)
+			continue;
+		if (!now)
+			now = mono_ms();
+		if (s->svc[i].restart_at <= now)
 			start(s, &s->svc[i]);
+	}
 }
 
 static int
@@ -297,8 +310,8 @@ supervise(struct supervisor *s)
 	for (i = 0; i < s->n; i++)
 		s->svc[i].delay_ms = BACKOFF_MIN_MS;
 	if (!s->services_mode && !s->o->pause) {
-		struct spawn sp = { .argv = payload->argv, .creds = s->creds,
-		                    .terminal = s->terminal };
+		struct spawn sp = { .argv = payload->argv, .cwd = s->cwd,
+		                    .creds = s->creds, .terminal = s->terminal };
 		struct spawn_error e;
 		/* A command that cannot run is not retried: the user must fix it. */
 		if ((payload->pid = spawn(&sp, &e)) < 0)
@@ -324,17 +337,16 @@ supervise(struct supervisor *s)
 
 	while (!done(s)) {
 		int sig = sig_wait(next_timeout(s));
-		if (sig == 0) {
-			start_due(s);
-		} else if (sig == SIGCHLD) {
+		if (sig == SIGCHLD) {
 			reap(s);
 		} else if (sig == SIGCONT) {
 			continued(s);
 		} else if (sig > 0) {
-			if ((sig == SIGTERM || sig == SIGINT) && stop_requested(s))
-				continue;
-			forward(s, sig);
+			if (!((sig == SIGTERM || sig == SIGINT) && stop_requested(s)))
+				forward(s, sig);
 		}
+		/* on a timeout, or when a stream of signals keeps us awake */
+		start_due(s);
 	}
 	shutdown_rest(s->o->grace_ms, payload->pgrp, s->o->warn_reap);
 	return exit_status(s);

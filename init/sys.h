@@ -10,6 +10,7 @@
 #define MOCKER_INIT_SYS_H
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -64,6 +65,12 @@ static inline int
 sys_open(const char *path, int flags)
 {
 	return (int)syscall(SYS_openat, -100 /* AT_FDCWD */, path, flags, 0);
+}
+
+static inline int
+sys_fstat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_fstat, fd, st);
 }
 
 /* The length written, including the NUL, or -1. */

@@ -29,7 +29,9 @@ struct container {
 	int sync_fd;               /* read end: "go", or EOF when we are orphaned */
 	unsigned long long sigmask; /* the caller's, for the init */
 	int rootfd;                /* the new root, before pivot_root */
-	int devfd;                 /* its /dev */
+	int procfd;                /* the roots of the /proc, /sys and /dev we */
+	int sysfd;                 /* mounted: what goes inside them is found */
+	int devfd;                 /* from these, never by path again */
 	const char *init_exec;     /* the init to exec, or NULL for --no-init */
 	struct creds creds;
 	char **envp;

@@ -2,12 +2,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dev.h"
+#include "mountapi.h"
 #include "resolve.h"
 
 static const struct { const char *name; unsigned major, minor; } nodes[] = {
@@ -21,79 +21,89 @@ static const struct { const char *name, *target; } links[] = {
 	{ "ptmx", "pts/ptmx" },
 };
 
-/* Mounts type on dir, a directory we make in our fresh /dev. */
+/* A filesystem on dir, a directory we make in our /dev. */
 static int
-mount_in_dev(struct container *ct, const char *dir, const char *type,
-             unsigned long flags, const char *data)
+mount_in_dev(struct container *ct, const char *dir, const char *fstype,
+             const char *const *options, unsigned attr)
 {
-	char path[64], buf[32];
+	int target, fd;
 
 	ct->why = dir;
-	if (mkdirat(ct->devfd, dir, 0755) < 0)
+	if (mkdirat(ct->devfd, dir, 0755) < 0 || (target = open_beneath(ct->devfd, dir, O_DIRECTORY)) < 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/%s", fd_path(ct->devfd, buf), dir);
-	return mount(type, path, type, flags, data);
+	fd = mount_new_at(fstype, options, attr, target);
+	close(target);
+	return fd < 0 ? -1 : close(fd);
 }
 
-/* A device node: made with mknod as root; in a user namespace, where mknod
- * is not allowed, the host's node is bound onto an empty file. */
+/*
+ * A device node: the host's, bound onto an empty file, as root and in a
+ * user namespace alike. /dev itself is nodev, so a node the container makes
+ * there (it has CAP_MKNOD) does not work: without a device cgroup, only
+ * these bound nodes do. Each is checked to be the device it should be.
+ */
 static int
-make_node(struct container *ct, size_t i)
+bind_node(struct container *ct, size_t i)
 {
-	char src[32], path[64], buf[32];
-	int fd;
+	char src[32];
+	struct stat st;
+	int host, target = -1, fd, ret = -1;
 
 	ct->why = nodes[i].name;
-	if (!ct->userns) {
-		/* chmod after: mknod's mode goes through our umask */
-		if (mknodat(ct->devfd, nodes[i].name, S_IFCHR | 0666,
-		            makedev(nodes[i].major, nodes[i].minor)) < 0)
-			return -1;
-		return fchmodat(ct->devfd, nodes[i].name, 0666, 0);
-	}
-	fd = openat(ct->devfd, nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return -1;
-	close(fd);
 	snprintf(src, sizeof src, "/dev/%s", nodes[i].name);
-	snprintf(path, sizeof path, "%s/%s", fd_path(ct->devfd, buf), nodes[i].name);
-	return mount(src, path, NULL, MS_BIND, NULL);
+	if ((host = open(src, O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(host, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) != nodes[i].major || minor(st.st_rdev) != nodes[i].minor) {
+		errno = ENODEV;
+		goto out;
+	}
+	if ((fd = openat(ct->devfd, nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+		goto out;
+	close(fd);
+	if ((target = open_beneath(ct->devfd, nodes[i].name, 0)) < 0 ||
+	    (fd = bind_new_at(host, "", target, 0, 0)) < 0)
+		goto out;
+	close(fd);
+	ret = 0;
+out:
+	close(host);
+	if (target >= 0)
+		close(target);
+	return ret;
 }
 
 int
 dev_make(struct container *ct)
 {
-	char buf[32];
+	static const char *const dev_opts[] = { "mode=755", "size=65536k", NULL };
+	static const char *const shm_opts[] = { "mode=1777", "size=65536k", NULL };
+	static const char *const pts_opts[] = { "ptmxmode=0666", "mode=0620", "gid=5", NULL };
+	static const char *const pts_opts_userns[] = { "ptmxmode=0666", "mode=0620", NULL };
 	size_t i;
-	int fd, ret;
+	int target;
 
 	ct->why = "/dev";
-	if ((fd = open_in_root(ct->rootfd, "/dev", WANT_DIR, 1)) < 0)
+	if ((target = open_in_root(ct->rootfd, "/dev", WANT_DIR, 1)) < 0)
 		return -1;
-	ret = mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_NOSUID | MS_STRICTATIME,
-	            "mode=755,size=65536k");
-	close(fd);
-	if (ret < 0)
-		return -1;
-	/* Ours now, and empty: everything below is made at known names. */
-	if ((ct->devfd = open_in_root(ct->rootfd, "/dev", WANT_DIR, 0)) < 0)
+	ct->devfd = mount_new_at("tmpfs", dev_opts, MA_NOSUID | MA_NODEV | MA_STRICTATIME, target);
+	close(target);
+	if (ct->devfd < 0)
 		return -1;
 	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
-		if (make_node(ct, i) < 0)
+		if (bind_node(ct, i) < 0)
 			return -1;
 	for (i = 0; i < sizeof links / sizeof links[0]; i++) {
 		ct->why = links[i].name;
 		if (symlinkat(links[i].target, ct->devfd, links[i].name) < 0)
 			return -1;
 	}
-	/* gid 5 is the tty group of most images; not mapped in a user
-	 * namespace, where the caller's own group owns the terminals. */
-	if (mount_in_dev(ct, "pts", "devpts", MS_NOSUID | MS_NOEXEC,
-	                 ct->userns ? "newinstance,ptmxmode=0666,mode=0620"
-	                            : "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 ||
-	    mount_in_dev(ct, "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	                 "mode=1777,size=65536k") < 0 ||
-	    mount_in_dev(ct, "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	/* gid 5 is the tty group of most images; in a user namespace it is
+	 * not mapped, and the caller's own group owns the terminals. */
+	if (mount_in_dev(ct, "pts", "devpts", ct->userns ? pts_opts_userns : pts_opts,
+	                 MA_NOSUID | MA_NOEXEC) < 0 ||
+	    mount_in_dev(ct, "shm", "tmpfs", shm_opts, MA_NOSUID | MA_NODEV | MA_NOEXEC) < 0 ||
+	    mount_in_dev(ct, "mqueue", "mqueue", NULL, MA_NOSUID | MA_NODEV | MA_NOEXEC) < 0)
 		return -1;
 	return 0;
 }

@@ -92,7 +92,7 @@ prepare(struct container *ct, const struct config *c)
 
 	memset(ct, 0, sizeof *ct);
 	ct->c = c;
-	ct->rootfd = ct->devfd = ct->sync_fd = -1;
+	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
 		die_errno(EXIT_FAIL, "rootfs '%s'", c->rootfs);
 	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))

@@ -1,18 +1,27 @@
+/*
+ * The container's mounts, made inside its own mount namespace with the
+ * descriptor mount API (mountapi.c): every target in the image is resolved
+ * once, inside the image (resolve.c), and every mount is attached through
+ * that descriptor. What goes inside /proc, /sys and /dev is found from the
+ * mounts we made there, never through the image again: an image shared
+ * with a running container can be changed under our feet.
+ */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "mountapi.h"
 #include "mounts.h"
 #include "overlay.h"
 #include "resolve.h"
+
+/* <sys/mount.h> and <linux/mount.h> do not mix: what we need of the first. */
+#include <sys/mount.h>
 
 int
 mount_tree_private(struct container *ct)
@@ -27,37 +36,36 @@ mount_tree_private(struct container *ct)
 int
 mount_root(struct container *ct)
 {
-	const char *root = ct->rootfs;
+	int at, ret;
 
-	ct->why = root;
-	if (ct->c->overlay) {
-		if (overlay_mount(ct, &root) < 0)
-			return -1;
-	} else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+	ct->why = ct->rootfs;
+	if (ct->c->overlay)
+		return overlay_mount(ct);
+	/* A recursive copy of the image, nodev (a device node the image
+	 * brings is inert), attached over the image's own path: pivot_root
+	 * needs a mount point. */
+	if ((at = open(ct->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	}
-	if ((ct->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	/* nodev: a device node the image brings (a /dev/mem in /tmp, say) is
-	 * inert; only the /dev we make works. */
-	return remount_flags(ct->rootfd, MS_NODEV);
+	ct->rootfd = bind_new_at(AT_FDCWD, ct->rootfs, at, MA_NODEV, 1);
+	ret = ct->rootfd < 0 ? -1 : 0;
+	close(at);
+	return ret;
 }
 
-/* Mounts a filesystem at path inside the root; the target is created when
- * missing. */
+/* A filesystem on path inside the root (made if missing); returns the
+ * mount's root. */
 static int
-mount_fs_at(struct container *ct, const char *path, const char *type,
-            unsigned long flags, const char *data)
+new_fs_in_root(struct container *ct, const char *path, const char *fstype,
+               const char *const *options, unsigned attr)
 {
-	char buf[32];
-	int fd, ret;
+	int target, fd;
 
 	ct->why = path;
-	if ((fd = open_in_root(ct->rootfd, path, WANT_DIR, 1)) < 0)
+	if ((target = open_in_root(ct->rootfd, path, WANT_DIR, 1)) < 0)
 		return -1;
-	ret = mount(type, fd_path(fd, buf), type, flags, data);
-	close(fd);
-	return ret;
+	fd = mount_new_at(fstype, options, attr, target);
+	close(target);
+	return fd;
 }
 
 int
@@ -65,197 +73,146 @@ mount_proc(struct container *ct)
 {
 	/* From inside the new PID namespace, and before the old root goes: in a
 	 * user namespace the kernel wants a visible procfs already there. */
-	return mount_fs_at(ct, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	ct->procfd = new_fs_in_root(ct, "/proc", "proc", NULL, MA_NOSUID | MA_NODEV | MA_NOEXEC);
+	return ct->procfd < 0 ? -1 : 0;
 }
 
 int
-remount_readonly(int fd)
+mount_sys(struct container *ct)
 {
-	return remount_flags(fd, MS_RDONLY);
-}
+	unsigned ro = MA_RDONLY | MA_NOSUID | MA_NODEV | MA_NOEXEC;
+	int target;
 
-int
-remount_flags(int fd, unsigned long add)
-{
-	static const struct { unsigned long st, ms; } keep[] = {
-		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
-		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
-		{ ST_RELATIME, MS_RELATIME },
-	};
-	static const struct { unsigned long st, ms; } keep_too[] = {
-		{ ST_RDONLY, MS_RDONLY }, { ST_NODEV, MS_NODEV },
-	};
-	unsigned long flags = MS_REMOUNT | MS_BIND | add;
-	struct statvfs sv;
-	char buf[32];
-	size_t i;
-
-	if (fstatvfs(fd, &sv) < 0)
+	/* A sysfs of our own shows our network namespace's devices. Without
+	 * one (--net host in a user namespace) the host's, read-only all
+	 * the way down. */
+	ct->sysfd = new_fs_in_root(ct, "/sys", "sysfs", NULL, ro);
+	if (ct->sysfd >= 0 || (errno != EPERM && errno != EACCES))
+		return ct->sysfd < 0 ? -1 : 0;
+	if ((target = open_in_root(ct->rootfd, "/sys", WANT_DIR, 0)) < 0)
 		return -1;
-	for (i = 0; i < sizeof keep / sizeof keep[0]; i++)
-		if (sv.f_flag & keep[i].st)
-			flags |= keep[i].ms;
-	for (i = 0; i < sizeof keep_too / sizeof keep_too[0]; i++)
-		if (sv.f_flag & keep_too[i].st)
-			flags |= keep_too[i].ms;
-	return mount(NULL, fd_path(fd, buf), NULL, flags, NULL);
-}
-
-/* Binds src onto path inside the root; read-only if asked. */
-static int
-bind_at(struct container *ct, const char *src, const char *path, int readonly,
-        unsigned long extra)
-{
-	struct stat st;
-	char buf[32];
-	int fd, ret;
-
-	ct->why = src;
-	if (stat(src, &st) < 0)
-		return -1;
-	ct->why = path;
-	fd = open_in_root(ct->rootfd, path, S_ISDIR(st.st_mode) ? WANT_DIR : WANT_FILE, 1);
-	if (fd < 0)
-		return -1;
-	ret = mount(src, fd_path(fd, buf), NULL, MS_BIND | MS_REC | extra, NULL);
-	close(fd);
-	if (ret < 0 || !readonly)
-		return ret;
-	/* The descriptor names what is under the new mount: look again. */
-	if ((fd = open_in_root(ct->rootfd, path, S_ISDIR(st.st_mode) ? WANT_DIR : WANT_FILE, 0)) < 0)
-		return -1;
-	ret = remount_readonly(fd);
-	close(fd);
-	return ret;
+	ct->sysfd = bind_new_at(AT_FDCWD, "/sys", target, ro, 1);
+	close(target);
+	return ct->sysfd < 0 ? -1 : 0;
 }
 
 /* What runc hides of /proc and /sys by default. */
-static const char *const masked_files[] = {
-	"/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-	"/proc/timer_stats", "/proc/sched_debug",
+static const char *const masked_proc_files[] = {
+	"kcore", "keys", "latency_stats", "timer_list", "timer_stats", "sched_debug",
 };
-static const char *const masked_dirs[] = { "/proc/acpi", "/proc/scsi", "/sys/firmware" };
-static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+static const struct { int sys; const char *name; } masked_dirs[] = {
+	{ 0, "acpi" }, { 0, "asound" }, { 0, "scsi" },
+	{ 1, "firmware" }, { 1, "devices/virtual/powercap" },
 };
+static const char *const readonly_proc[] = { "bus", "fs", "irq", "sys", "sysrq-trigger" };
 
-/* /proc files masked by the null device. */
+/* The host's /dev/null, checked to be the null device (1:3) and not
+ * whatever the host's /dev may hold. */
 static int
-mask_files(struct container *ct)
+open_null(struct container *ct)
 {
 	struct stat st;
-	char buf[32], src[32];
-	size_t i;
-	int fd, null, ret = -1;
+	int fd;
 
-	/* The mask must be the real null device, not something the image put
-	 * there: checked by its device number. */
 	ct->why = "/dev/null";
-	if ((null = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
+	if ((fd = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
 		return -1;
-	if (fstat(null, &st) < 0)
-		goto out;
-	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3) {
-		errno = ENODEV;
-		goto out;
-	}
-	for (i = 0; i < sizeof masked_files / sizeof masked_files[0]; i++) {
-		ct->why = masked_files[i];
-		if ((fd = open_in_root(ct->rootfd, masked_files[i], WANT_FILE, 0)) < 0) {
-			if (errno == ENOENT)
-				continue;
+	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+	    minor(st.st_rdev) == 3)
+		return fd;
+	close(fd);
+	errno = ENODEV;
+	return -1;
+}
+
+/* Calls fn on name below dirfd, a filesystem we mounted; a name this
+ * kernel does not have is skipped. */
+static int
+below(struct container *ct, int dirfd, const char *name, int dir,
+      int (*fn)(struct container *, int target, int arg, const char *), int arg)
+{
+	int target, ret;
+
+	ct->why = name;
+	target = open_beneath(dirfd, name, dir ? O_DIRECTORY : 0);
+	if (target < 0)
+		return errno == ENOENT ? 0 : -1;
+	ret = fn(ct, target, arg, name);
+	close(target);
+	return ret;
+}
+
+static int
+mask_with_null(struct container *ct, int target, int null, const char *name)
+{
+	int fd = bind_new_at(null, "", target, 0, 0);
+
+	(void)ct, (void)name;
+	return fd < 0 ? -1 : close(fd);
+}
+
+static int
+mask_with_tmpfs(struct container *ct, int target, int unused, const char *name)
+{
+	static const char *const opts[] = { "size=0", "mode=555", NULL };
+	int fd = mount_new_at("tmpfs", opts, MA_RDONLY | MA_NOSUID | MA_NODEV | MA_NOEXEC, target);
+
+	(void)ct, (void)unused, (void)name;
+	return fd < 0 ? -1 : close(fd);
+}
+
+static int
+make_readonly(struct container *ct, int target, int procfd, const char *name)
+{
+	int fd = bind_new_at(procfd, name, target, MA_RDONLY | MA_NOSUID | MA_NODEV | MA_NOEXEC, 1);
+
+	(void)ct;
+	return fd < 0 ? -1 : close(fd);
+}
+
+int
+mount_masks(struct container *ct)
+{
+	size_t i;
+	int null, ret = -1;
+
+	if ((null = open_null(ct)) < 0)
+		return -1;
+	for (i = 0; i < sizeof masked_proc_files / sizeof masked_proc_files[0]; i++)
+		if (below(ct, ct->procfd, masked_proc_files[i], 0, mask_with_null, null) < 0)
 			goto out;
-		}
-		ret = mount(fd_path(null, src), fd_path(fd, buf), NULL, MS_BIND, NULL);
-		close(fd);
-		if (ret < 0)
+	for (i = 0; i < sizeof masked_dirs / sizeof masked_dirs[0]; i++)
+		if (below(ct, masked_dirs[i].sys ? ct->sysfd : ct->procfd, masked_dirs[i].name,
+		          1, mask_with_tmpfs, 0) < 0)
 			goto out;
-	}
+	for (i = 0; i < sizeof readonly_proc / sizeof readonly_proc[0]; i++)
+		if (below(ct, ct->procfd, readonly_proc[i], 0, make_readonly, ct->procfd) < 0)
+			goto out;
 	ret = 0;
 out:
 	close(null);
 	return ret;
 }
 
-/* Binds path (a file or a directory) onto itself, read-only. */
-static int
-readonly_in_root(struct container *ct, const char *path)
+/* Binds host path src onto path inside the root, nodev (there is no device
+ * cgroup: no device node may work inside but the ones we put in /dev),
+ * read-only if asked, all the way down. */
+int
+mount_bind(struct container *ct, const char *src, const char *path, unsigned attr)
 {
-	char buf[32];
-	int fd, ret;
+	struct stat st;
+	int target, fd;
 
+	ct->why = src;
+	if (stat(src, &st) < 0)
+		return -1;
 	ct->why = path;
-	if ((fd = open_in_root(ct->rootfd, path, WANT_FILE, 0)) < 0 && errno == EISDIR)
-		fd = open_in_root(ct->rootfd, path, WANT_DIR, 0);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	ret = mount(fd_path(fd, buf), buf, NULL, MS_BIND | MS_REC, NULL);
-	close(fd);
-	if (ret < 0)
+	target = open_in_root(ct->rootfd, path, S_ISDIR(st.st_mode) ? WANT_DIR : WANT_FILE, 1);
+	if (target < 0)
 		return -1;
-	/* the descriptor names what is under the new mount: look again */
-	if ((fd = open_in_root(ct->rootfd, path, WANT_FILE, 0)) < 0 && errno == EISDIR)
-		fd = open_in_root(ct->rootfd, path, WANT_DIR, 0);
-	if (fd < 0)
-		return -1;
-	ret = remount_readonly(fd);
-	close(fd);
-	return ret;
-}
-
-int
-mount_masks(struct container *ct)
-{
-	char buf[32];
-	size_t i;
-	int fd;
-
-	if (mask_files(ct) < 0)
-		return -1;
-	for (i = 0; i < sizeof masked_dirs / sizeof masked_dirs[0]; i++) {
-		ct->why = masked_dirs[i];
-		if ((fd = open_in_root(ct->rootfd, masked_dirs[i], WANT_DIR, 0)) < 0) {
-			if (errno == ENOENT)
-				continue;
-			return -1;
-		}
-		if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_RDONLY | MS_NOSUID |
-		          MS_NODEV | MS_NOEXEC, "size=0,mode=555") < 0) {
-			close(fd);
-			return -1;
-		}
-		close(fd);
-	}
-	for (i = 0; i < sizeof readonly_paths / sizeof readonly_paths[0]; i++)
-		if (readonly_in_root(ct, readonly_paths[i]) < 0)
-			return -1;
-	return 0;
-}
-
-int
-mount_sys(struct container *ct)
-{
-	unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char buf[32];
-	int fd, ret;
-
-	ct->why = "/sys";
-	if ((fd = open_in_root(ct->rootfd, "/sys", WANT_DIR, 1)) < 0)
-		return -1;
-	/* A sysfs of our own shows our network namespace's devices. Without
-	 * one (--net host in a user namespace) bind the host's, read-only. */
-	ret = mount("sysfs", fd_path(fd, buf), "sysfs", ro, NULL);
-	if (ret < 0 && (errno == EPERM || errno == EACCES)) {
-		ret = mount("/sys", buf, NULL, MS_BIND | MS_REC, NULL);
-		close(fd);
-		if (ret < 0)
-			return -1;
-		if ((fd = open_in_root(ct->rootfd, "/sys", WANT_DIR, 0)) < 0)
-			return -1;
-		ret = remount_readonly(fd);
-	}
-	close(fd);
-	return ret;
+	fd = bind_new_at(AT_FDCWD, src, target, attr | MA_NODEV, 1);
+	close(target);
+	return fd < 0 ? -1 : close(fd);
 }
 
 int
@@ -265,7 +222,7 @@ mount_volumes(struct container *ct)
 
 	for (i = 0; i < ct->c->nvolumes; i++) {
 		const struct volume *v = &ct->c->volumes[i];
-		if (bind_at(ct, v->host, v->dest, v->readonly, 0) < 0)
+		if (mount_bind(ct, v->host, v->dest, v->readonly ? MA_RDONLY : 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -274,12 +231,14 @@ mount_volumes(struct container *ct)
 int
 mount_tmpfs(struct container *ct)
 {
-	int i;
+	static const char *const opts[] = { "mode=1777", NULL };
+	int i, fd;
 
-	for (i = 0; i < ct->c->ntmpfs; i++)
-		if (mount_fs_at(ct, ct->c->tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV,
-		                "mode=1777") < 0)
+	for (i = 0; i < ct->c->ntmpfs; i++) {
+		if ((fd = new_fs_in_root(ct, ct->c->tmpfs[i], "tmpfs", opts, MA_NOSUID | MA_NODEV)) < 0)
 			return -1;
+		close(fd);
+	}
 	return 0;
 }
 
@@ -291,7 +250,7 @@ mount_init(struct container *ct)
 {
 	const char *host = ct->c->init_path;
 	struct stat st;
-	int fd;
+	int fd, target;
 
 	if (ct->c->no_init)
 		return 0;
@@ -312,8 +271,19 @@ mount_init(struct container *ct)
 			return -1;
 		}
 	}
-	if (bind_at(ct, host, BOUND_INIT, 1, MS_NOSUID | MS_NODEV) < 0)
+	/* in our /dev, through its descriptor */
+	ct->why = BOUND_INIT;
+	if ((fd = openat(ct->devfd, "init", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755)) < 0)
 		return -1;
+	close(fd);
+	if ((target = open_beneath(ct->devfd, "init", 0)) < 0)
+		return -1;
+	ct->why = host;
+	fd = bind_new_at(AT_FDCWD, host, target, MA_RDONLY | MA_NOSUID | MA_NODEV, 0);
+	close(target);
+	if (fd < 0)
+		return -1;
+	close(fd);
 	ct->init_exec = BOUND_INIT;
 	return 0;
 }
@@ -322,7 +292,35 @@ int
 mount_root_readonly(struct container *ct)
 {
 	ct->why = "/";
-	return ct->c->read_only ? remount_readonly(ct->rootfd) : 0;
+	return ct->c->read_only ? tree_set(ct->rootfd, MA_RDONLY, 0) : 0;
+}
+
+/* Is our root the initramfs ("rootfs"), which pivot_root cannot leave? */
+static int
+root_is_initramfs(void)
+{
+	char buf[8192];
+	ssize_t n;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	char *line, *next;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	for (line = buf; line && *line; line = next) {
+		char *sep, mnt[256];
+		if ((next = strchr(line, '\n')))
+			*next++ = 0;
+		if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) != 1 || strcmp(mnt, "/") != 0)
+			continue;
+		if ((sep = strstr(line, " - ")))
+			return strncmp(sep + 3, "rootfs ", 7) == 0;
+	}
+	return 0;
 }
 
 int
@@ -336,15 +334,20 @@ mount_pivot(struct container *ct)
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
 		if (umount2(".", MNT_DETACH) < 0)
 			return -1;
-	} else if (errno == EINVAL) {
+	} else if (errno == EINVAL && root_is_initramfs()) {
 		/* The host runs from an initramfs, which cannot be pivoted away:
-		 * move the root over it, as switch_root does. */
+		 * move the root over it, as switch_root does. (Anywhere else,
+		 * a chroot would be escapable: no fallback.) */
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
 			return -1;
 	} else {
 		return -1;
 	}
+	/* None of our descriptors may be found as /proc/self/fd/N later. */
 	close(ct->rootfd);
-	ct->rootfd = -1;
+	close(ct->procfd);
+	close(ct->sysfd);
+	close(ct->devfd);
+	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = -1;
 	return chdir("/");
 }

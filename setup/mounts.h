@@ -7,18 +7,16 @@
 int mount_tree_private(struct container *ct);
 int mount_root(struct container *ct);
 int mount_proc(struct container *ct);
-int mount_masks(struct container *ct);
 int mount_sys(struct container *ct);
+int mount_masks(struct container *ct);
 int mount_volumes(struct container *ct);
 int mount_tmpfs(struct container *ct);
 int mount_init(struct container *ct);
 int mount_root_readonly(struct container *ct);
 int mount_pivot(struct container *ct);
 
-/* Remounts the mount at fd with flags added (MS_RDONLY, MS_NODEV), keeping
- * the flags it has (a user namespace may not clear nosuid, nodev or noexec
- * it was given). */
-int remount_flags(int fd, unsigned long add);
-int remount_readonly(int fd);
+/* Binds host path src at path inside the root, nodev and recursive, with
+ * attributes added (MA_RDONLY). */
+int mount_bind(struct container *ct, const char *src, const char *path, unsigned attr);
 
 #endif

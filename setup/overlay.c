@@ -3,10 +3,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mountapi.h"
 #include "overlay.h"
 #include "resolve.h"
 
@@ -17,44 +17,53 @@ mkdir_p(const char *dir)
 }
 
 int
-overlay_mount(struct container *ct, const char **root)
+overlay_mount(struct container *ct)
 {
-	static char merged[PATH_MAX + 16];
-	char upper[PATH_MAX + 16], work[PATH_MAX + 16], opts[3 * PATH_MAX + 128], lower[32];
-	const char *keep = ct->c->overlay_upper;
-	int lowerfd, ret = -1;
+	static const char *const scratch_opts[] = { "mode=755", NULL };
+	char lower[PATH_MAX + 32], upper[PATH_MAX + 32], work[PATH_MAX + 32], buf[32];
+	const char *keep = ct->c->overlay_upper, *opts[4];
+	int image = -1, scratch = -1, merged = -1, ret = -1;
 
-	/* Held open: the tmpfs below covers the image's path in our namespace. */
+	/* The image, held open: the scratch tmpfs below covers its path. */
 	ct->why = ct->rootfs;
-	if ((lowerfd = open(ct->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if ((image = open(ct->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	/* A scratch tmpfs, seen only in our mount namespace, over the image's
-	 * own path: it holds the merged mount point and, without DIR, the
-	 * upper layer. It goes away with the namespace. */
-	if (mount("tmpfs", ct->rootfs, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
+	/* A scratch tmpfs over the image's path, seen only in our mount
+	 * namespace and gone with it: the merged mount point, and without
+	 * DIR the upper layer. */
+	if ((scratch = mount_new_at("tmpfs", scratch_opts, MA_NOSUID | MA_NODEV, image)) < 0)
 		goto out;
-	snprintf(merged, sizeof merged, "%s/merged", ct->rootfs);
+	if (mkdirat(scratch, "merged", 0755) < 0 ||
+	    (merged = open_beneath(scratch, "merged", O_DIRECTORY)) < 0)
+		goto out;
+	snprintf(lower, sizeof lower, "lowerdir=%s", fd_path(image, buf));
 	if (keep) {
 		ct->why = keep;
-		snprintf(upper, sizeof upper, "%s/upper", keep);
-		snprintf(work, sizeof work, "%s/work", keep);
 		if (mkdir_p(keep) < 0)
 			goto out;
+		snprintf(upper, sizeof upper, "upperdir=%s/upper", keep);
+		snprintf(work, sizeof work, "workdir=%s/work", keep);
+		if (mkdir_p(upper + 9) < 0 || mkdir_p(work + 8) < 0)
+			goto out;
 	} else {
-		snprintf(upper, sizeof upper, "%s/upper", ct->rootfs);
-		snprintf(work, sizeof work, "%s/work", ct->rootfs);
+		if (mkdirat(scratch, "upper", 0755) < 0 || mkdirat(scratch, "work", 0755) < 0)
+			goto out;
+		snprintf(upper, sizeof upper, "upperdir=%s/upper", fd_path(scratch, buf));
+		snprintf(work, sizeof work, "workdir=%s/work", fd_path(scratch, buf));
 	}
-	if (mkdir_p(upper) < 0 || mkdir_p(work) < 0 || mkdir_p(merged) < 0)
-		goto out;
-	if ((size_t)snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s",
-	                     fd_path(lowerfd, lower), upper, work) >= sizeof opts) {
-		errno = ENAMETOOLONG;
-		goto out;
-	}
+	opts[0] = lower;
+	opts[1] = upper;
+	opts[2] = work;
+	opts[3] = NULL;
 	ct->why = "overlay";
-	if ((ret = mount("overlay", merged, "overlay", MS_NODEV, opts)) == 0)
-		*root = merged;
+	if ((ct->rootfd = mount_new_at("overlay", opts, MA_NODEV, merged)) >= 0)
+		ret = 0;
 out:
-	close(lowerfd);
+	if (image >= 0)
+		close(image);
+	if (scratch >= 0)
+		close(scratch);
+	if (merged >= 0)
+		close(merged);
 	return ret;
 }

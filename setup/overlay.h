@@ -5,8 +5,8 @@
 
 #include "container.h"
 
-/* Mounts the overlay inside the container's mount namespace; *root is set
- * to where the merged tree is. */
-int overlay_mount(struct container *ct, const char **root);
+/* Mounts the overlay inside the container's mount namespace, over the
+ * image's own path; sets ct->rootfd to the merged tree. */
+int overlay_mount(struct container *ct);
 
 #endif

@@ -15,6 +15,10 @@ enum want { WANT_DIR, WANT_FILE };
  * gives ELOOP rather than a new file in an unexpected place. */
 int open_in_root(int rootfd, const char *path, enum want want, int create);
 
+/* An O_PATH descriptor of name below dirfd, a filesystem we mounted (proc,
+ * sysfs, our /dev): no symlink and no way out of it is followed. */
+int open_beneath(int dirfd, const char *name, int flags);
+
 /* "/proc/self/fd/N" for fd, the way to hand a resolved target to mount(2).
  * buf must hold 32 bytes. */
 const char *fd_path(int fd, char *buf);

@@ -78,6 +78,20 @@ test_payload_is_the_foreground_group() {
 		fail "own group, in the foreground: $(cat -v "$T/transcript")"
 }
 
+test_ctrl_z_under_pid1_does_not_wedge_the_terminal() {
+	# as PID 1 no shell above sees a stop: the payload is resumed, and ^C
+	# still reaches it
+	local out
+	out=$({
+		wait_for 5 running '^sleep 35'
+		echo 'send \x1a'
+		sleep 0.3 # nothing to wait for: the absence of a stop is the point
+		echo 'send \x03'
+		echo 'wait'
+	} | pty run_in_ns "$R" -- sleep 35)
+	assertEquals "^C after ^Z ended it" "exit 130" "$out"
+}
+
 test_tstp_to_the_init_stops_the_payload_only() {
 	local u init p
 	bg u run_in_ns "$R" -- sleep 100

@@ -262,6 +262,36 @@ test_payload_inherits_mask_ignored_env_and_cwd() {
 	assertEquals "working directory" "$T/work" "$(cd "$T/work" && "$INIT" -- pwd -P)"
 }
 
+test_inherited_sigchld_ignored_does_not_hang() {
+	local out
+	out=$(timeout 10 "$HELPERS/sigmask" -i 17 -- "$INIT" -- sh -c 'exit 3')
+	assertEquals "exit status, no hang (124 is a hang)" 3 $?
+	out=$("$HELPERS/sigmask" -i 17 -- "$INIT" -- cat /proc/self/status | awk '/^SigIgn/ {print $2}')
+	assertTrue "the payload still has SIGCHLD ignored: $out" "[ \$((16#$out & 0x10000)) != 0 ]"
+}
+
+test_payload_starts_in_the_callers_directory_after_setup() {
+	# the chroot workaround (no -m) must not leave the payload in /
+	mkdir -p "$R/srv"
+	assertEquals "cwd" "/srv" "$(unshare -p -f -u --kill-child --root="$R" --wd=/srv /sbin/init -- pwd)"
+}
+
+test_shutdown_ends_when_leftovers_cannot_be_found() {
+	# not PID 1, and /proc is not ours: a setsid'd leftover cannot be found
+	# to be killed; the init gives up instead of waiting forever
+	local out
+	out=$(timeout 15 unshare -p -f --kill-child sh -c \
+		"'$INIT' -t 0.2 -- sh -c 'setsid sleep 100 </dev/null >/dev/null 2>&1 & exit 4'; echo \$?" 2>/dev/null)
+	assertEquals "ended, with the payload's status" 4 "$out"
+}
+
+test_false_variable_turns_a_tini_one_off() {
+	local out
+	out=$(TINI_KILL_PROCESS_GROUP=1 MOCKER_INIT_PGROUP=0 MOCKER_INIT_VERBOSITY=3 run_in_ns "$R" -- \
+		sh -c 'kill -USR1 1; sleep 0.2' 2>&1)
+	echo "$out" | grep -q 'forwarded signal USR1 to [0-9]' || fail "to the pid, not the group: $out"
+}
+
 test_init_leaves_its_directory() {
 	local i
 	mkdir -p "$T/wd"

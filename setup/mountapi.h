@@ -1,0 +1,42 @@
+/*
+ * The kernel's descriptor-based mount API (fsopen, fsmount, open_tree,
+ * mount_setattr, move_mount; Linux 5.12 for all of it). A mount is made
+ * detached, given its flags, and attached onto a target descriptor: no
+ * path in the untrusted image is ever looked up twice, and the mount's own
+ * root stays in hand (as a descriptor) for what goes inside it.
+ */
+#ifndef MOCKER_MOUNTAPI_H
+#define MOCKER_MOUNTAPI_H
+
+/* Mount attributes, as <linux/mount.h> numbers them (kept here so that
+ * callers need not include it next to libc's <sys/mount.h>). */
+#define MA_RDONLY      0x00000001
+#define MA_NOSUID      0x00000002
+#define MA_NODEV       0x00000004
+#define MA_NOEXEC      0x00000008
+#define MA_STRICTATIME 0x00000020
+
+/* A new filesystem: fstype with options ("key=value" or "flag", NULL
+ * terminated; NULL for none) and attributes attr. Returns the detached
+ * mount's root, or -1. */
+int fs_new(const char *fstype, const char *const *options, unsigned attr);
+
+/* A detached copy of the mount tree at dirfd/path (path "" for dirfd
+ * itself), recursive if rec. Returns its root, or -1. */
+int tree_clone(int dirfd, const char *path, int rec);
+
+/* Adds attributes to the tree at fd (its submounts too if rec). */
+int tree_set(int fd, unsigned attr, int rec);
+
+/* Attaches the detached tree fd onto the directory or file target. */
+int tree_attach(int fd, int target);
+
+/* fs_new and tree_attach: returns the attached mount's root, or -1. */
+int mount_new_at(const char *fstype, const char *const *options, unsigned attr,
+                 int target);
+
+/* A bind mount of dirfd/path onto target with attributes added; recursive
+ * if rec. Returns the new mount's root, or -1. */
+int bind_new_at(int dirfd, const char *path, int target, unsigned attr, int rec);
+
+#endif
