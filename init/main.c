@@ -75,17 +75,19 @@ main(int argc, char **argv)
 	const char *what;
 	pid_t parent = getppid();
 
+	/* First of all: from exec on, a signal to PID 1 that is neither blocked
+	 * nor caught is dropped by the kernel. They wait here until there is
+	 * a payload to forward them to. */
+	if (sig_block_all(&spawn_mask) < 0)
+		die(EXIT_SETUP, "cannot block signals: %e");
+	spawn_chld_ignored = sig_chld_default();
 	options_parse(&opts, argc, argv);
 	sup.o = &opts;
 	if (sys_getcwd(cwd, sizeof cwd) > 0 && cwd[0] == '/')
 		sup.cwd = cwd;
 	choose_payload();
 
-	/* Setup: any failure is fatal, before anything runs. Signals wait in
-	 * the queue until the payload is there to receive them. */
-	if (sig_block_all(&spawn_mask) < 0)
-		die(EXIT_SETUP, "cannot block signals: %e");
-	spawn_chld_ignored = sig_chld_default();
+	/* Setup: any failure is fatal, before anything runs. */
 	if (opts.pdeathsig) {
 		if (prctl(PR_SET_PDEATHSIG, opts.pdeathsig) < 0)
 			die(EXIT_SETUP, "cannot set the parent-death signal: %e");

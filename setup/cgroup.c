@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -63,10 +64,20 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 	char *dir = cg->dirs[cg->ndirs];
 
 	snprintf(dir, PATH_MAX, "%s/mocker-%d", hierarchy, (int)getpid());
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	/* One left by a dead run whose pid we now have: removed when empty,
+	 * never joined. */
+	if (mkdir(dir, 0755) < 0 && (errno != EEXIST || rmdir(dir) < 0 || mkdir(dir, 0755) < 0))
 		return NULL;
 	cg->ndirs++;
 	return dir;
+}
+
+static int
+enable(const char *root, const char *controller, const char **why)
+{
+	*why = controller[1] == 'm' ? "enable the memory controller" :
+	       controller[1] == 'p' ? "enable the pids controller" : "enable the cpu controller";
+	return write_file(root, "cgroup.subtree_control", controller);
 }
 
 /* cgroup v2: everything in one directory under the root. */
@@ -76,19 +87,14 @@ create_v2(struct cgroup *cg, const struct config *c, const char *root, const cha
 	char buf[64];
 	const char *dir;
 
-	*why = "enable cgroup controllers";
-	if (write_file(root, "cgroup.subtree_control",
-	               c->memory && c->pids_limit ? "+memory +pids +cpu" :
-	               c->memory ? "+memory" : c->pids_limit ? "+pids" : "+cpu") < 0 &&
-	    errno != ENOENT) {
-		/* Maybe only some exist; try each. */
-		if (c->memory)
-			write_file(root, "cgroup.subtree_control", "+memory");
-		if (c->pids_limit)
-			write_file(root, "cgroup.subtree_control", "+pids");
-		if (c->cpu_quota_us)
-			write_file(root, "cgroup.subtree_control", "+cpu");
-	}
+	/* Exactly the controllers asked for, one by one: a write naming one
+	 * the kernel lacks fails whole. */
+	if (c->memory && enable(root, "+memory", why) < 0)
+		return -1;
+	if (c->pids_limit && enable(root, "+pids", why) < 0)
+		return -1;
+	if (c->cpu_quota_us && enable(root, "+cpu", why) < 0)
+		return -1;
 	*why = "create the cgroup";
 	if (!(dir = make_dir(cg, root)))
 		return -1;
@@ -324,11 +330,17 @@ cgroup_guard(struct cgroup *cg)
 	 * reading our output sees its end when we end). */
 	close(p[1]);
 	setsid();
+	if (chdir("/") < 0) {
+		/* it pins nothing else */
+	}
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
 	}
+	if (p[0] > 3)
+		syscall(SYS_close_range, 3U, (unsigned)p[0] - 1, 0);
+	syscall(SYS_close_range, (unsigned)p[0] + 1, ~0U, 0);
 	while (read(p[0], &c, 1) < 0 && errno == EINTR)
 		;
 	/* Our launcher is gone; its container dies with it (parent-death

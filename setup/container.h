@@ -28,6 +28,7 @@ struct container {
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* read end: "go", or EOF when we are orphaned */
 	unsigned long long sigmask; /* the caller's, for the init */
+	unsigned long long ignored; /* signals our caller ignored */
 	int rootfd;                /* the new root, before pivot_root */
 	int procfd;                /* the roots of the /proc, /sys and /dev we */
 	int sysfd;                 /* mounted: what goes inside them is found */

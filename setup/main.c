@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,20 @@ find_host_init(struct container *ct)
 		ct->init_host[0] = 0;
 }
 
+/* What our caller made us ignore (SigIgn of /proc/self/status). */
+static unsigned long long
+ignored_signals(void)
+{
+	char buf[2048], *p;
+	FILE *f = fopen("/proc/self/status", "re");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	return (p = strstr(buf, "SigIgn:")) ? strtoull(p + 7, NULL, 16) : 0;
+}
+
 /* Everything that can be checked on the host, before any namespace. */
 static void
 prepare(struct container *ct, const struct config *c)
@@ -118,6 +133,7 @@ prepare(struct container *ct, const struct config *c)
 	ct->userns = ct->rootless || c->userns;
 	ct->caps = caps_effective(c->cap_add, c->cap_drop);
 	ct->tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+	ct->ignored = ignored_signals();
 
 	/* Socket activation: sockets passed to us go to the container. */
 	if ((env = getenv("LISTEN_PID")) && atol(env) == (long)getpid() &&
@@ -140,6 +156,9 @@ main(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_FAIL;
 	}
+	/* An inherited SIG_IGN would have the kernel reap our container for
+	 * us, with no SIGCHLD and no status. */
+	signal(SIGCHLD, SIG_DFL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage, stdout);

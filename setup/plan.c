@@ -137,6 +137,21 @@ step_user_lookup(struct container *ct)
 	return -1;
 }
 
+/* As Docker does, a missing working directory is made, inside the root,
+ * before the root may become read-only. */
+static int
+step_make_workdir(struct container *ct)
+{
+	int fd;
+
+	if (!ct->c->workdir)
+		return 0;
+	ct->why = ct->c->workdir;
+	if ((fd = open_in_root(ct->rootfd, ct->c->workdir, WANT_DIR, 1)) < 0)
+		return -1;
+	return close(fd);
+}
+
 static int
 step_workdir(struct container *ct)
 {
@@ -144,13 +159,8 @@ step_workdir(struct container *ct)
 	char cwd[PATH_MAX];
 
 	ct->why = dir;
-	if (chdir(dir) < 0) {
-		/* As Docker does: a missing working directory is made. */
-		if (errno != ENOENT || !ct->c->workdir)
-			return -1;
-		if (open_in_root(AT_FDCWD, dir, WANT_DIR, 1) < 0 || chdir(dir) < 0)
-			return -1;
-	}
+	if (chdir(dir) < 0)
+		return -1;
 	/* Never a directory outside the root (runc CVE-2024-21626): the
 	 * kernel marks such a cwd "(unreachable)". */
 	if (!getcwd(cwd, sizeof cwd) || cwd[0] != '/') {
@@ -263,6 +273,7 @@ static const struct step {
 	{ "provide the init",              mount_init },
 	{ "set the hostname",              step_hostname },
 	{ "bring up loopback",             step_loopback },
+	{ "make the working directory",    step_make_workdir },
 	{ "make the root read-only",       mount_root_readonly },
 	{ "pivot into the root",           mount_pivot },
 	{ "look up the user",              step_user_lookup },
@@ -278,6 +289,20 @@ static const struct step {
 	{ "set capabilities",              step_caps },
 	{ "close descriptors",             step_close_fds },
 };
+
+/* The container starts with default signal actions, not with what our
+ * caller ignored (exec resets handlers, not SIG_IGN). The kernel's struct
+ * sigaction: no handler is installed, so no restorer is needed. */
+static void
+reset_ignored_signals(unsigned long long ignored)
+{
+	struct { unsigned long handler, flags, restorer, mask; } dfl = { 0 };
+	int sig;
+
+	for (sig = 1; sig <= 64; sig++)
+		if (ignored & (1ULL << (sig - 1)))
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+}
 
 /* --no-init: the command is PID 1, found in the container's PATH. */
 static void
@@ -324,6 +349,7 @@ plan_run(struct container *ct)
 	}
 
 	cmd = default_command(ct);
+	reset_ignored_signals(ct->ignored);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &ct->sigmask, NULL, 8);
 	if (!ct->init_exec) {
 		exec_command(ct, cmd);

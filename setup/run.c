@@ -4,9 +4,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -32,6 +35,61 @@ wait_signal(siginfo_t *si)
 		sig = (int)syscall(SYS_rt_sigtimedwait, &all_signals, si, NULL, 8);
 	while (sig < 0 && errno == EINTR);
 	return sig;
+}
+
+/*
+ * Can pid, the container's PID 1, take sig now? It must have exec'd (its
+ * executable is no longer ours) and block or catch sig: as PID 1 of its
+ * namespace it would drop it otherwise, during our setup (signals come back
+ * just before exec) and until its init has blocked them. 1 yes, 0 not yet,
+ * -1 gone.
+ */
+static int
+ready_for(pid_t pid, int sig, const struct stat *self)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long blk = 0, cgt = 0;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	if (stat(path, &st) < 0)
+		return -1;
+	if (st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	if ((p = strstr(buf, "SigBlk:")))
+		blk = strtoull(p + 7, NULL, 16);
+	if ((p = strstr(buf, "SigCgt:")))
+		cgt = strtoull(p + 7, NULL, 16);
+	return ((blk | cgt) >> (sig - 1)) & 1;
+}
+
+/* Everything but SIGCHLD is for the container: its init passes it on.
+ * Until the init is seen to take signals, wait for it (at most a second). */
+static void
+forward(pid_t pid, int sig, int *ready, const struct stat *self)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i, r = 1;
+
+	for (i = 0; !*ready && i < 1000; i++) {
+		if ((r = ready_for(pid, sig, self)) != 0)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	if (r == 1)
+		*ready = 1;
+	if (kill(pid, sig) < 0 && errno != ESRCH)
+		warnx_("cannot forward signal %d: %s", sig, strerror(errno));
 }
 
 static unsigned long
@@ -66,11 +124,15 @@ run_container(struct container *ct)
 	unsigned long long mask;
 	int sync[2], status = 0, code;
 	const char *why = NULL;
+	struct stat self;
+	int ready = 0;
 	siginfo_t si;
 	pid_t pid;
 
 	if (block_signals(&mask) < 0)
 		die_errno(EXIT_FAIL, "cannot block signals");
+	if (stat("/proc/self/exe", &self) < 0)
+		die_errno(EXIT_FAIL, "cannot read /proc/self/exe");
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		die_errno(EXIT_FAIL, "cannot make a pipe");
 	pid = (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
@@ -108,9 +170,8 @@ run_container(struct container *ct)
 				break;
 			continue;
 		}
-		/* Everything else is for the container: its init passes it on. */
-		if (sig > 0 && kill(pid, sig) < 0 && errno != ESRCH)
-			warnx_("cannot forward signal %d: %s", sig, strerror(errno));
+		if (sig > 0)
+			forward(pid, sig, &ready, &self);
 	}
 	close(sync[1]);
 

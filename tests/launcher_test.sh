@@ -160,6 +160,27 @@ TERM=dumb" "$out"
 	rm -rf "$R/new"
 }
 
+test_signal_during_setup_is_not_lost() {
+	# TERM at 0 to 2 ms after mocker starts: in its setup, at the exec of
+	# the init, as the init starts. sleep dies of it (143 through the
+	# init); a lost one leaves it running (timeout: 124).
+	local delay rc
+	for delay in 0 50 100 200 300 400 500 700 1000 1500 2000 3000; do
+		timeout 10 "$HELPERS/sigsoon" 15 "$delay" "$MOCKER" run -q "$R" sleep 30
+		rc=$?
+		[ "$rc" = 143 ] || fail "TERM $delay us in: exit $rc (124: it was lost)"
+	done
+}
+
+test_ignored_sigchld_and_read_only_workdir() {
+	assertEquals "SIGCHLD ignored by the caller: no hang" 3 \
+		"$(timeout 10 "$HELPERS/sigmask" -i 17 -- "$MOCKER" run "$R" sh -c 'exit 3'; echo $?)"
+	assertEquals "the container starts with nothing ignored" "0000000000000000" \
+		"$("$HELPERS/sigmask" -i 1 -i 13 -- "$MOCKER" run "$R" cat /proc/self/status | awk '/^SigIgn/ {print $2}')"
+	assertEquals "--read-only and a missing -w" "/made/here" "$(run --read-only -w /made/here "$R" pwd)"
+	rm -rf "$R/made"
+}
+
 test_listen_fds_passed() {
 	local out
 	out=$(bash -c 'exec 3< /etc/hostname; LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" run "$1" sh -c "echo \$LISTEN_FDS; ls /proc/self/fd | xargs"' "$MOCKER" "$R")

@@ -126,6 +126,19 @@ test_device_nodes_in_the_image_are_inert() {
 	rm -f "$R/tmp/mem"
 }
 
+test_device_nodes_inert_even_without_seccomp() {
+	local out
+	mkdir -p "$T/vol"
+	out=$(run --security-opt seccomp=unconfined -v "$T/vol:/vol" "$R" sh -c '
+		mknod /dev/sda b 8 0 && (head -c 1 /dev/sda >/dev/null 2>&1 && echo dev-opened || echo dev-inert)
+		mknod /vol/mem c 1 1 && (head -c 1 /vol/mem >/dev/null 2>&1 && echo vol-opened || echo vol-inert)
+		head -c 1 /dev/zero | wc -c')
+	assertEquals "no node works but ours" "dev-inert
+vol-inert
+1" "$out"
+	rm -f "$T/vol/mem"
+}
+
 test_masked_and_readonly_proc() {
 	local out f
 	for f in /proc/keys /proc/timer_list /proc/kcore /proc/latency_stats /proc/timer_stats /proc/sched_debug; do
