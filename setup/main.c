@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -105,7 +106,6 @@ prepare(struct container *ct, const struct config *c)
 	const char *env;
 	int i;
 
-	memset(ct, 0, sizeof *ct);
 	ct->c = c;
 	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
@@ -144,6 +144,8 @@ prepare(struct container *ct, const struct config *c)
 		ct->fail_step = atoi(env);
 }
 
+static const unsigned long long all_signals = ~0ULL;
+
 int
 main(int argc, char **argv)
 {
@@ -156,8 +158,12 @@ main(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_FAIL;
 	}
-	/* An inherited SIG_IGN would have the kernel reap our container for
-	 * us, with no SIGCHLD and no status. */
+	/* Signals wait until there is a container to pass them to, and nothing
+	 * of ours (a cgroup) is left half made by one. An inherited SIG_IGN of
+	 * SIGCHLD would have the kernel reap the container for us, with no
+	 * status. */
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, &ct.sigmask, 8) < 0)
+		die_errno(EXIT_FAIL, "cannot block signals");
 	signal(SIGCHLD, SIG_DFL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

@@ -20,11 +20,6 @@
 /* All signals, raw: libc's sets hide the ones it reserves. */
 static const unsigned long long all_signals = ~0ULL;
 
-static int
-block_signals(unsigned long long *old)
-{
-	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, old, 8);
-}
 
 static int
 wait_signal(siginfo_t *si)
@@ -37,12 +32,31 @@ wait_signal(siginfo_t *si)
 	return sig;
 }
 
+/* /proc/PID/FILE into buf; its length, or -1. */
+static ssize_t
+read_proc(pid_t pid, const char *file, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
 /*
  * Can pid, the container's PID 1, take sig now? It must have exec'd (its
- * executable is no longer ours) and block or catch sig: as PID 1 of its
- * namespace it would drop it otherwise, during our setup (signals come back
- * just before exec) and until its init has blocked them. 1 yes, 0 not yet,
- * -1 gone.
+ * executable is no longer ours) and block or catch sig, or wait for signals
+ * in rt_sigtimedwait (which unblocks what it waits for while it waits, so
+ * SigBlk reads empty then). As PID 1 of its namespace it would drop the
+ * signal otherwise: during our setup (signals come back just before exec)
+ * and until its init has blocked them. 1 yes, 0 not yet, -1 gone.
  */
 static int
 ready_for(pid_t pid, int sig, const struct stat *self)
@@ -50,27 +64,22 @@ ready_for(pid_t pid, int sig, const struct stat *self)
 	char path[64], buf[2048], *p;
 	unsigned long long blk = 0, cgt = 0;
 	struct stat st;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
 	if (stat(path, &st) < 0)
 		return -1;
 	if (st.st_dev == self->st_dev && st.st_ino == self->st_ino)
 		return 0;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (read_proc(pid, "status", buf, sizeof buf) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
 	if ((p = strstr(buf, "SigBlk:")))
 		blk = strtoull(p + 7, NULL, 16);
 	if ((p = strstr(buf, "SigCgt:")))
 		cgt = strtoull(p + 7, NULL, 16);
-	return ((blk | cgt) >> (sig - 1)) & 1;
+	if (((blk | cgt) >> (sig - 1)) & 1)
+		return 1;
+	return read_proc(pid, "syscall", buf, sizeof buf) > 0 &&
+	       atol(buf) == SYS_rt_sigtimedwait;
 }
 
 /* Everything but SIGCHLD is for the container: its init passes it on.
@@ -107,21 +116,19 @@ clone_flags(const struct container *ct)
 /* The container's first process: it becomes PID 1 of its namespace and
  * execs the init after the plan. */
 static __attribute__((noreturn)) void
-child(struct container *ct, int sync[2], const unsigned long long *mask)
+child(struct container *ct, int sync[2])
 {
 	close(sync[1]);
 	ct->sync_fd = sync[0];
 	/* Signals stay blocked through the setup (as PID 1 we would ignore
-	 * them, SIGTTOU from tcsetpgrp included); the caller's mask comes back
-	 * just before exec. */
-	ct->sigmask = *mask;
+	 * them, SIGTTOU from tcsetpgrp included); the caller's mask,
+	 * ct->sigmask, comes back just before exec. */
 	plan_run(ct);
 }
 
 int
 run_container(struct container *ct)
 {
-	unsigned long long mask;
 	int sync[2], status = 0, code;
 	const char *why = NULL;
 	struct stat self;
@@ -129,8 +136,6 @@ run_container(struct container *ct)
 	siginfo_t si;
 	pid_t pid;
 
-	if (block_signals(&mask) < 0)
-		die_errno(EXIT_FAIL, "cannot block signals");
 	if (stat("/proc/self/exe", &self) < 0)
 		die_errno(EXIT_FAIL, "cannot read /proc/self/exe");
 	if (pipe2(sync, O_CLOEXEC) < 0)
@@ -143,7 +148,7 @@ run_container(struct container *ct)
 		die_errno(EXIT_FAIL, "cannot make the namespaces");
 	}
 	if (pid == 0)
-		child(ct, sync, &mask);
+		child(ct, sync);
 	close(sync[0]);
 
 	/* The host's part, while the child waits: nothing from the image runs
