@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "file.h"
 
 static const char *const names[] = {
 	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
@@ -48,14 +49,10 @@ static int
 last_cap(void)
 {
 	char buf[16];
-	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	ssize_t n = file_read(NULL, "/proc/sys/kernel/cap_last_cap", buf, sizeof buf);
 
-	if (fd >= 0)
-		close(fd);
 	if (n <= 0)
 		return CAP_LAST_CAP;
-	buf[n] = 0;
 	n = atoi(buf);
 	return n > 0 && n < 64 ? (int)n : CAP_LAST_CAP;
 }

@@ -12,42 +12,10 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "file.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP2_SUPER_MAGIC 0x63677270
-
-static int
-write_file(const char *dir, const char *file, const char *value)
-{
-	char path[PATH_MAX + 64];
-	ssize_t n;
-	int fd, err;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = write(fd, value, strlen(value));
-	err = errno;
-	close(fd);
-	errno = err;
-	return n == (ssize_t)strlen(value) ? 0 : -1;
-}
-
-static int
-read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
-}
 
 static int
 is_cgroup2(const char *path)
@@ -77,7 +45,7 @@ enable(const char *root, const char *controller, const char **why)
 {
 	*why = controller[1] == 'm' ? "enable the memory controller" :
 	       controller[1] == 'p' ? "enable the pids controller" : "enable the cpu controller";
-	return write_file(root, "cgroup.subtree_control", controller);
+	return file_write(root, "cgroup.subtree_control", controller);
 }
 
 /* cgroup v2: everything in one directory under the root. */
@@ -101,23 +69,23 @@ create_v2(struct cgroup *cg, const struct config *c, const char *root, const cha
 	if (c->memory) {
 		*why = "set memory.max";
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->memory);
-		if (write_file(dir, "memory.max", buf) < 0)
+		if (file_write(dir, "memory.max", buf) < 0)
 			return -1;
 		/* No swap beyond the limit: the limit is what the container has. */
-		write_file(dir, "memory.swap.max", "0");
+		file_write(dir, "memory.swap.max", "0");
 		strcpy(cg->memory_dir, dir);
 		cg->memory_v2 = 1;
 	}
 	if (c->pids_limit) {
 		*why = "set pids.max";
 		snprintf(buf, sizeof buf, "%ld", c->pids_limit);
-		if (write_file(dir, "pids.max", buf) < 0)
+		if (file_write(dir, "pids.max", buf) < 0)
 			return -1;
 	}
 	if (c->cpu_quota_us) {
 		*why = "set cpu.max";
 		snprintf(buf, sizeof buf, "%llu 100000", (unsigned long long)c->cpu_quota_us);
-		if (write_file(dir, "cpu.max", buf) < 0)
+		if (file_write(dir, "cpu.max", buf) < 0)
 			return -1;
 	}
 	return 0;
@@ -149,10 +117,9 @@ v1_hierarchy(const char *controller, char *out)
 static int
 v2_has(const char *root, const char *controller)
 {
-	char path[PATH_MAX], buf[512], *p;
+	char buf[512], *p;
 
-	snprintf(path, sizeof path, "%s/cgroup.controllers", root);
-	if (read_file(path, buf, sizeof buf) < 0)
+	if (file_read(root, "cgroup.controllers", buf, sizeof buf) < 0)
 		return 0;
 	for (p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
 		if (strcmp(p, controller) == 0)
@@ -160,60 +127,61 @@ v2_has(const char *root, const char *controller)
 	return 0;
 }
 
+/* Our directory in the v1 hierarchy of controller; NULL with *why set. */
+static const char *
+v1_dir(struct cgroup *cg, const char *controller, const char **why)
+{
+	char hier[PATH_MAX];
+	const char *dir;
+
+	*why = controller[0] == 'm' ? "find the memory cgroup controller" :
+	       controller[0] == 'p' ? "find the pids cgroup controller" :
+	                              "find the cpu cgroup controller";
+	if (v1_hierarchy(controller, hier) < 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	*why = "create the cgroup";
+	if (!(dir = make_dir(cg, hier)))
+		return NULL;
+	return dir;
+}
+
 static int
 create_v1(struct cgroup *cg, const struct config *c, const char **why)
 {
-	char hier[PATH_MAX], buf[64];
+	char buf[64];
 	const char *dir;
 
 	if (c->memory) {
-		*why = "find the memory cgroup controller";
-		if (v1_hierarchy("memory", hier) < 0) {
-			errno = ENOENT;
-			return -1;
-		}
-		*why = "create the memory cgroup";
-		if (!(dir = make_dir(cg, hier)))
+		if (!(dir = v1_dir(cg, "memory", why)))
 			return -1;
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->memory);
 		*why = "set memory.limit_in_bytes";
-		if (write_file(dir, "memory.limit_in_bytes", buf) < 0)
+		if (file_write(dir, "memory.limit_in_bytes", buf) < 0)
 			return -1;
 		/* memory+swap = memory: no swap beyond the limit (absent when
 		 * the kernel does not account swap). */
-		if (write_file(dir, "memory.memsw.limit_in_bytes", buf) < 0 && errno != ENOENT) {
-			*why = "set memory.memsw.limit_in_bytes";
+		*why = "set memory.memsw.limit_in_bytes";
+		if (file_write(dir, "memory.memsw.limit_in_bytes", buf) < 0 && errno != ENOENT)
 			return -1;
-		}
 		strcpy(cg->memory_dir, dir);
 	}
 	if (c->pids_limit) {
-		*why = "find the pids cgroup controller";
-		if (v1_hierarchy("pids", hier) < 0) {
-			errno = ENOENT;
-			return -1;
-		}
-		*why = "create the pids cgroup";
-		if (!(dir = make_dir(cg, hier)))
+		if (!(dir = v1_dir(cg, "pids", why)))
 			return -1;
 		snprintf(buf, sizeof buf, "%ld", c->pids_limit);
 		*why = "set pids.max";
-		if (write_file(dir, "pids.max", buf) < 0)
+		if (file_write(dir, "pids.max", buf) < 0)
 			return -1;
 	}
 	if (c->cpu_quota_us) {
-		*why = "find the cpu cgroup controller";
-		if (v1_hierarchy("cpu", hier) < 0) {
-			errno = ENOENT;
-			return -1;
-		}
-		*why = "create the cpu cgroup";
-		if (!(dir = make_dir(cg, hier)))
+		if (!(dir = v1_dir(cg, "cpu", why)))
 			return -1;
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->cpu_quota_us);
 		*why = "set cpu.cfs_quota_us";
-		if (write_file(dir, "cpu.cfs_period_us", "100000") < 0 ||
-		    write_file(dir, "cpu.cfs_quota_us", buf) < 0)
+		if (file_write(dir, "cpu.cfs_period_us", "100000") < 0 ||
+		    file_write(dir, "cpu.cfs_quota_us", buf) < 0)
 			return -1;
 	}
 	return 0;
@@ -260,7 +228,7 @@ cgroup_attach(struct cgroup *cg, pid_t pid, const char **why)
 	snprintf(buf, sizeof buf, "%d", (int)pid);
 	*why = "move the container into its cgroup";
 	for (i = 0; i < cg->ndirs; i++)
-		if (write_file(cg->dirs[i], "cgroup.procs", buf) < 0)
+		if (file_write(cg->dirs[i], "cgroup.procs", buf) < 0)
 			return -1;
 	return 0;
 }
@@ -268,13 +236,12 @@ cgroup_attach(struct cgroup *cg, pid_t pid, const char **why)
 int
 cgroup_oom_killed(const struct cgroup *cg)
 {
-	char path[PATH_MAX + 32], buf[1024], *p;
+	char buf[1024], *p;
 
 	if (!cg->memory_dir[0])
 		return 0;
-	snprintf(path, sizeof path, "%s/%s", cg->memory_dir,
-	         cg->memory_v2 ? "memory.events" : "memory.oom_control");
-	if (read_file(path, buf, sizeof buf) < 0 || !(p = strstr(buf, "oom_kill ")))
+	if (file_read(cg->memory_dir, cg->memory_v2 ? "memory.events" : "memory.oom_control",
+	              buf, sizeof buf) < 0 || !(p = strstr(buf, "oom_kill ")))
 		return 0;
 	return atol(p + 9) > 0;
 }

@@ -24,6 +24,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "container.h"
+#include "file.h"
 #include "hostname.h"
 #include "log.h"
 #include "run.h"
@@ -89,12 +90,9 @@ static unsigned long long
 ignored_signals(void)
 {
 	char buf[2048], *p;
-	FILE *f = fopen("/proc/self/status", "re");
-	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
 
-	if (f)
-		fclose(f);
-	buf[n] = 0;
+	if (file_read(NULL, "/proc/self/status", buf, sizeof buf) <= 0)
+		return 0;
 	return (p = strstr(buf, "SigIgn:")) ? strtoull(p + 7, NULL, 16) : 0;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "file.h"
 #include "log.h"
 #include "run.h"
 #include "userns.h"
@@ -36,18 +37,10 @@ wait_signal(siginfo_t *si)
 static ssize_t
 read_proc(pid_t pid, const char *file, char *buf, size_t size)
 {
-	char path[64];
-	ssize_t n;
-	int fd;
+	char dir[32];
 
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = 0;
-	return n;
+	snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+	return file_read(dir, file, buf, size);
 }
 
 /*

@@ -4,23 +4,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "userns.h"
 
 static int
 write_proc(pid_t pid, const char *file, const char *text)
 {
-	char path[64];
-	ssize_t n;
-	int fd, err;
+	char dir[32];
 
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	err = errno;
-	close(fd);
-	errno = err;
-	return n == (ssize_t)strlen(text) ? 0 : -1;
+	snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+	return file_write(dir, file, text);
 }
 
 int
