@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
 . tests/packages.sh
-ensure_packages tini dumb-init catatonit bubblewrap crun runc umoci jq util-linux procps || exit 1
+ensure_packages tini dumb-init catatonit bubblewrap crun runc hyperfine umoci jq util-linux procps || exit 1
 
 B=$top/build
 BB=$B/bench
@@ -237,6 +237,13 @@ for l in $LAUNCHERS; do
 	put "launch-$l" "$(stats < "$T/launch-$l")"
 	put "par-$l" "$(stats < "$T/par-$l")"
 done
+# A cross-check with hyperfine (not interleaved: one command after the other).
+hyperfine -N -w 5 -r 100 --export-json "$T/hf.json" \
+	"$B/mocker run -q $IMG /bin/true" \
+	"unshare -p -f -m -u --mount-proc=$IMG/proc chroot $IMG /bin/true" \
+	"bwrap --unshare-all --die-with-parent --bind $IMG / --proc /proc --dev /dev /bin/true" \
+	>/dev/null 2>&1 &&
+	put hyperfine "$(jq -r '[.results[] | "\(.median * 1000 | . * 100 | round / 100)"] | join(" ")' "$T/hf.json")"
 
 # ---------------------------------------------------------------------------
 say "bench: writing $OUT"
@@ -289,6 +296,9 @@ verdict() { if "$@"; then echo pass; else echo "**miss**"; fi; }
 	printf '| one run (ms) |'; for l in $LAUNCHERS; do printf ' %s |' "$(fmt "$(get "launch-$l")" 2)"; done; echo
 	printf '| 100 in parallel, wall (ms) |'; for l in $LAUNCHERS; do printf ' %s |' "$(fmt "$(get "par-$l")" 0)"; done; echo
 	echo
+	set -- $(get hyperfine)
+	[ $# = 3 ] && echo "hyperfine's medians for the first three, run one after the other: $1, $2 and $3 ms."
+	[ $# = 3 ] && echo
 	echo "mocker: \`mocker run IMG /bin/true\` (PID, mount, UTS, IPC, network, cgroup namespaces, mocker-init"
 	echo "as PID 1, masks, capabilities, seccomp). bwrap: \`--unshare-all --die-with-parent --bind IMG /"
 	echo "--proc /proc --dev /dev\`. crun and runc: a bundle unpacked from the image by umoci. unshare-chroot:"

@@ -71,13 +71,6 @@ sig_parse(const char *s)
 			return -1;
 		return n <= (unsigned long)(SIGRTMAX - SIGRTMIN) ? SIGRTMIN + (int)n : -1;
 	}
-	if (upper_prefix(s, "RTMAX")) {
-		if (!s[5])
-			return SIGRTMAX;
-		if (s[5] != '-' || parse_ulong(s + 6, SIG_MAX, &n) < 0)
-			return -1;
-		return n <= (unsigned long)(SIGRTMAX - SIGRTMIN) ? SIGRTMAX - (int)n : -1;
-	}
 	return -1;
 }
 

@@ -15,7 +15,7 @@ typedef unsigned long long ksigset;
 #define KSIG_BIT(n) (1ULL << ((n) - 1))
 
 /* Name ("TERM", "SIGTERM", "term", "RTMIN+2") or number to a signal number;
- * -1 if it is neither. */
+ * -1 if it is neither. (RTMAX-n: use the number.) */
 int sig_parse(const char *s);
 
 /* "TERM", "RTMIN+2", or the number, into buf (16 bytes). */

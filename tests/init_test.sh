@@ -127,6 +127,18 @@ test_subreaper_when_not_pid1() {
 	assertFalse "the orphan was shut down too" "kill -0 $orphan 2>/dev/null"
 }
 
+test_tini_compatible_flags_and_variables() {
+	local out
+	assertEquals "-s accepted" 0 "$("$INIT" -s -- true; echo $?)"
+	assertEquals "TINI_SUBREAPER accepted" 0 "$(TINI_SUBREAPER= "$INIT" -- true; echo $?)"
+	out=$(TINI_VERBOSITY=2 "$INIT" -- true 2>&1)
+	echo "$out" | grep -q "started 'true'" || fail "TINI_VERBOSITY: $out"
+	out=$(TINI_KILL_PROCESS_GROUP=1 MOCKER_INIT_VERBOSITY=3 "$INIT" -- sh -c 'kill -USR1 $PPID; sleep 0.2' 2>&1)
+	echo "$out" | grep -q 'forwarded signal USR1 to -' || fail "TINI_KILL_PROCESS_GROUP: $out"
+	assertEquals "-e with tini's meaning" 0 "$("$INIT" -e 3 -- sh -c 'exit 3'; echo $?)"
+	assertEquals "-p with a tini signal name" 0 "$("$INIT" -p SIGKILL -- true; echo $?)"
+}
+
 test_warns_when_reaping_others() {
 	run_in_ns "$R" -w -- sh -c 'orphans 3 >/dev/null; sleep 0.2' 2>"$T/err"
 	assertTrue "a warning per reaped orphan: $(cat "$T/err")" "[ $(grep -c 'reaped process' "$T/err") -ge 3 ]"
