@@ -77,10 +77,15 @@ test_payload_is_in_the_cgroup_from_the_start() {
 	bg m "$MOCKER" run --pids-limit 100 --memory 100m "$R" sh -c 'cat /proc/self/cgroup > /tmp/cg; exec sleep 100'
 	wait_for 5 test -s "$R/tmp/cg"
 	init=$(first_child "$m")
-	hostview=$(grep -E ':(pids|memory):' "/proc/$init/cgroup")
-	echo "$hostview" | grep -q "pids:/mocker-$m$" || fail "host view: $hostview"
-	echo "$hostview" | grep -q "memory:/mocker-$m$" || fail "host view: $hostview"
-	grep -q ':pids:/$' "$R/tmp/cg" || fail "its first command is at its cgroup namespace's root: $(cat "$R/tmp/cg")"
+	hostview=$(cat "/proc/$init/cgroup")
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		echo "$hostview" | grep -q "^0::/mocker-$m$" || fail "host view: $hostview"
+		grep -q '^0::/$' "$R/tmp/cg" || fail "at its cgroup namespace's root: $(cat "$R/tmp/cg")"
+	else
+		echo "$hostview" | grep -q "pids:/mocker-$m$" || fail "host view: $hostview"
+		echo "$hostview" | grep -q "memory:/mocker-$m$" || fail "host view: $hostview"
+		grep -q ':pids:/$' "$R/tmp/cg" || fail "at its cgroup namespace's root: $(cat "$R/tmp/cg")"
+	fi
 }
 
 test_cgroup_removed_after_sigkill_of_mocker() {
