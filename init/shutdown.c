@@ -124,7 +124,6 @@ void
 shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 {
 	long long deadline;
-	int rounds;
 
 	if (reap_rest(warn) < 0)
 		return;
@@ -141,7 +140,8 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 		sig_wait(left); /* SIGCHLD, or anything: we look again */
 	}
 	say_warn("grace period over: sending SIGKILL to the remaining processes");
-	for (rounds = 0; rounds < 30; rounds++) {
+	deadline = mono_ms() + 3000;
+	while (mono_ms() < deadline) {
 		kill_rest(SIGKILL, fallback_pgrp);
 		if (reap_rest(warn) < 0)
 			return;

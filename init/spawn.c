@@ -67,7 +67,7 @@ exec_search(char *const *argv, char *const *envp)
 		return;
 	}
 	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin"; /* musl's and glibc's default */
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (p = path;; p = z + 1) {
 		size_t n;
 		z = strchrnul(p, ':');

@@ -278,7 +278,7 @@ start_due(struct supervisor *s)
 	long long now = 0;
 	int i;
 
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->n && !s->stopping; i++) {
 		if (!s->svc[i].restart_at)
 			continue;
 		if (!now)

@@ -31,13 +31,30 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 {
 	char *dir = cg->dirs[cg->ndirs];
 
-	snprintf(dir, PATH_MAX, "%s/mocker-%d", hierarchy, (int)getpid());
-	/* One left by a dead run whose pid we now have: removed when empty,
-	 * never joined. */
-	if (mkdir(dir, 0755) < 0 && (errno != EEXIST || rmdir(dir) < 0 || mkdir(dir, 0755) < 0))
-		return NULL;
-	cg->ndirs++;
-	return dir;
+	int i, n;
+
+	/* Controllers mounted together (cpu,cpuacct and memory,pids alike)
+	 * share our directory. */
+	for (i = 0; i < cg->ndirs; i++)
+		if (strncmp(cg->dirs[i], hierarchy, strlen(hierarchy)) == 0 &&
+		    cg->dirs[i][strlen(hierarchy)] == '/')
+			return cg->dirs[i];
+	/* mocker-PID, or mocker-PID-N when that is taken (a launcher with our
+	 * pid in another PID namespace, a dead run's leftover): never joined,
+	 * never removed, not ours. */
+	for (n = 0; n < 100; n++) {
+		if (n == 0)
+			snprintf(dir, PATH_MAX, "%s/mocker-%d", hierarchy, (int)getpid());
+		else
+			snprintf(dir, PATH_MAX, "%s/mocker-%d-%d", hierarchy, (int)getpid(), n);
+		if (mkdir(dir, 0755) == 0) {
+			cg->ndirs++;
+			return dir;
+		}
+		if (errno != EEXIST)
+			return NULL;
+	}
+	return NULL;
 }
 
 static int

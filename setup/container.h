@@ -34,6 +34,7 @@ struct container {
 	int sysfd;                 /* mounted: what goes inside them is found */
 	int devfd;                 /* from these, never by path again */
 	const char *init_exec;     /* the init to exec, or NULL for --no-init */
+	int init_fd;               /* and a descriptor of it, checked */
 	struct creds creds;
 	char **envp;
 	const char *why;           /* detail for the error message */

@@ -89,7 +89,7 @@ find_host_init(struct container *ct)
 static unsigned long long
 ignored_signals(void)
 {
-	char buf[2048], *p;
+	char buf[8192], *p;
 
 	if (file_read(NULL, "/proc/self/status", buf, sizeof buf) <= 0)
 		return 0;
@@ -105,7 +105,7 @@ prepare(struct container *ct, const struct config *c)
 	int i;
 
 	ct->c = c;
-	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = -1;
+	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_fd = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
 		die_errno(EXIT_FAIL, "rootfs '%s'", c->rootfs);
 	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))

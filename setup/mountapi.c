@@ -72,7 +72,10 @@ tree_clone(int dirfd, const char *path, int rec)
 int
 tree_set(int fd, unsigned attr, int rec)
 {
-	struct mount_attr a = { .attr_set = attr };
+	/* Private: a copy of a host mount is otherwise a slave of it, and
+	 * what the host mounts below it later would come in with its own
+	 * flags (read-write under a read-only volume, with devices). */
+	struct mount_attr a = { .attr_set = attr, .propagation = MS_PRIVATE };
 
 	if (attr & MOUNT_ATTR__ATIME)
 		a.attr_clr = MOUNT_ATTR__ATIME;
@@ -106,7 +109,7 @@ bind_new_at(int dirfd, const char *path, int target, unsigned attr, int rec)
 
 	if (fd < 0)
 		return -1;
-	if ((attr && tree_set(fd, attr, rec) < 0) || tree_attach(fd, target) < 0) {
+	if (tree_set(fd, attr, rec) < 0 || tree_attach(fd, target) < 0) {
 		close_keep_errno(fd);
 		return -1;
 	}

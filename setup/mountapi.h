@@ -25,7 +25,8 @@ int fs_new(const char *fstype, const char *const *options, unsigned attr);
  * itself), recursive if rec. Returns its root, or -1. */
 int tree_clone(int dirfd, const char *path, int rec);
 
-/* Adds attributes to the tree at fd (its submounts too if rec). */
+/* Adds attributes to the tree at fd (its submounts too if rec), and makes
+ * it private: nothing mounted on the host later propagates into it. */
 int tree_set(int fd, unsigned attr, int rec);
 
 /* Attaches the detached tree fd onto the directory or file target. */
@@ -35,8 +36,8 @@ int tree_attach(int fd, int target);
 int mount_new_at(const char *fstype, const char *const *options, unsigned attr,
                  int target);
 
-/* A bind mount of dirfd/path onto target with attributes added; recursive
- * if rec. Returns the new mount's root, or -1. */
+/* A private bind mount of dirfd/path onto target with attributes added;
+ * recursive if rec. Returns the new mount's root, or -1. */
 int bind_new_at(int dirfd, const char *path, int target, unsigned attr, int rec);
 
 #endif

@@ -46,7 +46,8 @@ mount_root(struct container *ct)
 	 * needs a mount point. */
 	if ((at = open(ct->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	ct->rootfd = bind_new_at(AT_FDCWD, ct->rootfs, at, MA_NODEV, 1);
+	/* the copy from the descriptor: the path is looked up once */
+	ct->rootfd = bind_new_at(at, "", at, MA_NODEV, 1);
 	ret = ct->rootfd < 0 ? -1 : 0;
 	close(at);
 	return ret;
@@ -201,17 +202,22 @@ int
 mount_bind(struct container *ct, const char *src, const char *path, unsigned attr)
 {
 	struct stat st;
-	int target, fd;
+	int source, target, fd = -1;
 
+	/* Looked up once: what is checked is what is bound. */
 	ct->why = src;
-	if (stat(src, &st) < 0)
+	if ((source = open(src, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
+	if (fstat(source, &st) < 0)
+		goto out;
 	ct->why = path;
 	target = open_in_root(ct->rootfd, path, S_ISDIR(st.st_mode) ? WANT_DIR : WANT_FILE, 1);
 	if (target < 0)
-		return -1;
-	fd = bind_new_at(AT_FDCWD, src, target, attr | MA_NODEV, 1);
+		goto out;
+	fd = bind_new_at(source, "", target, attr | MA_NODEV, 1);
 	close(target);
+out:
+	close(source);
 	return fd < 0 ? -1 : close(fd);
 }
 
@@ -257,7 +263,9 @@ mount_init(struct container *ct)
 	if (!host) {
 		fd = open_in_root(ct->rootfd, IMAGE_INIT, WANT_FILE, 0);
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
-			close(fd);
+			/* kept, and executed through: what was checked is what
+			 * runs, even if the image changes meanwhile */
+			ct->init_fd = fd;
 			ct->init_exec = IMAGE_INIT;
 			return 0;
 		}
@@ -284,6 +292,8 @@ mount_init(struct container *ct)
 	if (fd < 0)
 		return -1;
 	close(fd);
+	if ((ct->init_fd = open_beneath(ct->devfd, "init", 0)) < 0)
+		return -1;
 	ct->init_exec = BOUND_INIT;
 	return 0;
 }

@@ -229,27 +229,40 @@ step_seccomp(struct container *ct)
 	return ct->c->seccomp ? seccomp_load_default() : 0;
 }
 
+/* Closes every descriptor from first on, but keep (or -1). */
+static int
+close_fds_but(unsigned first, int keep)
+{
+	if (keep >= (int)first) {
+		if ((unsigned)keep > first &&
+		    syscall(SYS_close_range, first, (unsigned)keep - 1, 0) < 0)
+			return -1;
+		first = (unsigned)keep + 1;
+	}
+	if (syscall(SYS_close_range, first, ~0U, 0) < 0) {
+		if (keep >= 0)
+			return -1;
+		fds_close_from((int)first); /* a kernel without close_range */
+	}
+	return 0;
+}
+
 /* Only 0, 1, 2 and sockets passed for socket activation go in. Done first,
  * so that no inherited descriptor of a host directory can be reached during
  * the setup either (as /proc/self/fd/N in a --workdir: runc CVE-2024-21626),
- * and again last. */
+ * and again last (the init's own descriptor, close-on-exec, excepted). */
 static int
 step_close_inherited_fds(struct container *ct)
 {
-	unsigned first = 3U + (unsigned)ct->listen_fds, sync = (unsigned)ct->sync_fd;
-
 	ct->why = "descriptors";
-	if (sync > first && syscall(SYS_close_range, first, sync - 1, 0) < 0)
-		return -1;
-	return (int)syscall(SYS_close_range, sync >= first ? sync + 1 : first, ~0U, 0);
+	return close_fds_but(3U + (unsigned)ct->listen_fds, ct->sync_fd);
 }
 
 static int
 step_close_fds(struct container *ct)
 {
 	ct->why = "descriptors";
-	fds_close_from(3 + ct->listen_fds);
-	return 0;
+	return close_fds_but(3U + (unsigned)ct->listen_fds, ct->init_fd);
 }
 
 static const struct step {
@@ -364,7 +377,11 @@ plan_run(struct container *ct)
 			argv[1] = "--";
 			memcpy(argv + 2, cmd, n * sizeof *argv);
 		}
-		execve(ct->init_exec, argv, ct->envp);
+		/* Through the descriptor that was checked; a script cannot run
+		 * from a close-on-exec descriptor (ENOENT): by its path then. */
+		syscall(SYS_execveat, ct->init_fd, "", argv, ct->envp, AT_EMPTY_PATH);
+		if (errno == ENOENT)
+			execve(ct->init_exec, argv, ct->envp);
 		cmd = argv;
 	}
 	err = errno;

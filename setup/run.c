@@ -43,6 +43,17 @@ read_proc(pid_t pid, const char *file, char *buf, size_t size)
 	return file_read(dir, file, buf, size);
 }
 
+/* Has pid exec'd (its executable is no longer ours)? */
+static int
+exec_seen(pid_t pid, const struct stat *self)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	return stat(path, &st) < 0 || st.st_dev != self->st_dev || st.st_ino != self->st_ino;
+}
+
 /*
  * Can pid, the container's PID 1, take sig now? It must have exec'd (its
  * executable is no longer ours) and block or catch sig, or wait for signals
@@ -54,17 +65,17 @@ read_proc(pid_t pid, const char *file, char *buf, size_t size)
 static int
 ready_for(pid_t pid, int sig, const struct stat *self)
 {
-	char path[64], buf[2048], *p;
+	char path[64], buf[8192], *p;
 	unsigned long long blk = 0, cgt = 0;
 	struct stat st;
 
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
 	if (stat(path, &st) < 0)
-		return -1;
+		return errno == ENOENT || errno == ESRCH ? -1 : 1; /* gone, or unknowable */
 	if (st.st_dev == self->st_dev && st.st_ino == self->st_ino)
 		return 0;
 	if (read_proc(pid, "status", buf, sizeof buf) <= 0)
-		return -1;
+		return errno == ENOENT || errno == ESRCH ? -1 : 1;
 	if ((p = strstr(buf, "SigBlk:")))
 		blk = strtoull(p + 7, NULL, 16);
 	if ((p = strstr(buf, "SigCgt:")))
@@ -81,15 +92,19 @@ static void
 forward(pid_t pid, int sig, int *ready, const struct stat *self)
 {
 	struct timespec ms = { 0, 1000000 };
-	int i, r = 1;
+	int waited = 0, r;
 
-	for (i = 0; !*ready && i < 1000; i++) {
-		if ((r = ready_for(pid, sig, self)) != 0)
+	/* The setup takes what it takes (it ends or the child dies); after
+	 * exec an init gets a second to block or catch signals, once: one
+	 * that never does is not waited for again. */
+	while (!*ready) {
+		r = ready_for(pid, sig, self);
+		if (r != 0 || (r == 0 && exec_seen(pid, self) && ++waited > 1000)) {
+			*ready = 1;
 			break;
+		}
 		nanosleep(&ms, NULL);
 	}
-	if (r == 1)
-		*ready = 1;
 	if (kill(pid, sig) < 0 && errno != ESRCH)
 		warnx_("cannot forward signal %d: %s", sig, strerror(errno));
 }

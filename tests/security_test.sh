@@ -139,6 +139,22 @@ vol-inert
 	rm -f "$T/vol/mem"
 }
 
+test_host_mounts_do_not_propagate_into_a_volume() {
+	local m
+	mkdir -p "$T/pvol/sub"
+	# a shared mount on the host, as systemd makes them
+	mount --bind "$T/pvol" "$T/pvol"
+	mount --make-shared "$T/pvol"
+	bg m "$MOCKER" run -v "$T/pvol:/vol:ro" "$R" sh -c 'touch /tmp/up; sleep 100'
+	wait_for 5 test -e "$R/tmp/up"
+	mount -t tmpfs none "$T/pvol/sub" # on the host, after the container started
+	assertFalse "the host's new mount is not in the container" \
+		"grep -q ' /vol/sub ' /proc/$(first_child "$m")/mountinfo"
+	assertEquals "and the volume is still read-only all the way down" "" \
+		"$(nsenter -t "$(first_child "$m")" -m -p sh -c 'touch /vol/sub/x 2>/dev/null && echo writable')"
+	umount "$T/pvol/sub" "$T/pvol"
+}
+
 test_masked_and_readonly_proc() {
 	local out f
 	for f in /proc/keys /proc/timer_list /proc/kcore /proc/latency_stats /proc/timer_stats /proc/sched_debug; do
