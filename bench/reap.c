@@ -27,34 +27,43 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* /proc/1/NAME (PID 1 is the init under test) into buf; 0 on success. */
+static int
+read_init(const char *name, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/1/%s", name);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+/* CPU time so far (ns) */
 static long long
 init_cpu_ns(void)
 {
 	char buf[128];
-	int fd = open("/proc/1/schedstat", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return atoll(buf);
+	return read_init("schedstat", buf, sizeof buf) < 0 ? -1 : atoll(buf);
 }
 
+/* context switches so far, voluntary or not */
 static long
 init_ctxt(void)
 {
 	char buf[4096], *p;
 	long total = 0;
-	int fd = open("/proc/1/status", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_init("status", buf, sizeof buf) < 0)
 		return -1;
-	buf[n] = 0;
 	for (p = buf; (p = strstr(p, "ctxt_switches:")); p += 14)
 		total += atol(p + 14);
 	return total;

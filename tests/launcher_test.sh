@@ -10,18 +10,8 @@ oneTimeSetUp() {
 	rm -f "$R/dev/null" # the image's /dev stays empty: mocker makes one
 }
 
-setUp() {
-	rm -rf "$R/tmp/"* 2>/dev/null
-	BEFORE_MOUNTS=$(mountinfo_lines)
-}
-
-suite_tearDown() {
-	assertEquals "the host's mount table is as it was" "$BEFORE_MOUNTS" "$(mountinfo_lines)"
-}
-
-run() {
-	"$MOCKER" run "$@"
-}
+setUp() { launcher_setUp; }
+suite_tearDown() { launcher_tearDown; }
 
 # --- namespaces --------------------------------------------------------------------
 

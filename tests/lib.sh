@@ -207,6 +207,24 @@ skip_unless() {
 	fi
 }
 
+# --- mocker run suites ------------------------------------------------------------
+
+# setUp and suite_tearDown for the suites that run mocker: each test starts
+# with an empty /tmp in the image, and must leave the host's mount table
+# as it found it.
+launcher_setUp() {
+	rm -rf "$R/tmp/"* 2>/dev/null
+	BEFORE_MOUNTS=$(mountinfo_lines)
+}
+
+launcher_tearDown() {
+	assertEquals "the host's mount table is as it was" "$BEFORE_MOUNTS" "$(mountinfo_lines)"
+}
+
+run() {
+	"$MOCKER" run "$@"
+}
+
 # --- the init in namespaces ----------------------------------------------------
 
 # The first child of a process (the init under `unshare --fork`), waited for.

@@ -13,10 +13,6 @@ setUp() {
 	rm -rf "$R/tmp/"* 2>/dev/null
 }
 
-run() {
-	"$MOCKER" run "$@"
-}
-
 mocker_cgroups() {
 	find /sys/fs/cgroup -maxdepth 3 -type d -name 'mocker-*' 2>/dev/null
 }

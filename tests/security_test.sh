@@ -14,18 +14,8 @@ oneTimeSetUp() {
 	chmod 4755 "$R/usr/local/bin/suidprobe"
 }
 
-setUp() {
-	rm -rf "$R/tmp/"* 2>/dev/null
-	BEFORE_MOUNTS=$(mountinfo_lines)
-}
-
-suite_tearDown() {
-	assertEquals "the host's mount table is as it was" "$BEFORE_MOUNTS" "$(mountinfo_lines)"
-}
-
-run() {
-	"$MOCKER" run "$@"
-}
+setUp() { launcher_setUp; }
+suite_tearDown() { launcher_tearDown; }
 
 test_chroot_escape() {
 	local marker=/tmp/mocker-escape-marker.$$
