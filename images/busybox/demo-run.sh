@@ -4,12 +4,25 @@
 set -eu
 mocker=${1:?usage: demo-run.sh MOCKER ROOTFS}
 rootfs=${2:?usage: demo-run.sh MOCKER ROOTFS}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 
 echo "== on the host"
 echo "hostname:        $(hostname)"
-echo "mounts visible:  $(wc -l < /proc/self/mountinfo)"
+echo "mount points:    $(wc -l < /proc/self/mountinfo), among them $(awk '{print $5}' /proc/self/mountinfo | grep -v '^/$' | head -n 3 | tr '\n' ' ')..."
 echo "processes:       $(ls -d /proc/[0-9]* | wc -l)"
 echo "== in the container: $mocker run $rootfs sh /usr/share/mocker/demo.sh"
-"$mocker" run "$rootfs" sh /usr/share/mocker/demo.sh
-status=$?
+status=0
+"$mocker" run "$rootfs" sh /usr/share/mocker/demo.sh | tee "$out" || status=$?
+# The container has its own /, /proc, /sys and /dev; of the host's other
+# mount points none may show.
+inside=$(sed -n 's/^mount points: *//p' "$out")
+seen=0 total=0
+for m in $(awk '{print $5}' /proc/self/mountinfo); do
+	case $m in /|/proc|/sys|/dev) continue ;; esac
+	total=$((total + 1))
+	case " $inside " in *" $m "*) seen=$((seen + 1)) ;; esac
+done
+echo "== the host's other mount points seen inside: $seen of $total"
 echo "== exit status $status; for a shell: $mocker run $rootfs"
+exit "$status"
