@@ -44,6 +44,18 @@ warnx_(const char *fmt, ...)
 }
 
 void
+report(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("", fmt, ap, 0);
+	va_end(ap);
+	errno = err;
+}
+
+void
 note(const char *fmt, ...)
 {
 	int err = errno;

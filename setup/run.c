@@ -193,11 +193,11 @@ run_container(struct container *ct)
 	if (WIFSIGNALED(status)) {
 		code = 128 + WTERMSIG(status);
 		if (WTERMSIG(status) == SIGKILL && cgroup_oom_killed(&ct->cg))
-			warnx_("the container was killed: out of memory (--memory limit)");
+			report("the container was killed: out of memory (--memory limit)");
 	} else {
 		code = WEXITSTATUS(status);
 		if (code == 137 && cgroup_oom_killed(&ct->cg))
-			warnx_("a process was killed: out of memory (--memory limit)");
+			report("a process was killed: out of memory (--memory limit)");
 	}
 	cgroup_remove(&ct->cg);
 	return code;
