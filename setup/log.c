@@ -9,10 +9,12 @@
 int log_quiet;
 int log_verbose;
 
-/* One write per message, so lines from the container and from us never mix. */
+/* One write per message, so lines from the container and from us never mix.
+ * errno is left as it was. */
 static void
 vline(const char *prefix, const char *fmt, va_list ap, int err)
 {
+	int saved = errno;
 	char buf[1024];
 	int n = snprintf(buf, sizeof buf, "mocker: %s", prefix);
 
@@ -27,12 +29,12 @@ vline(const char *prefix, const char *fmt, va_list ap, int err)
 	if (write(2, buf, (size_t)n) < 0) {
 		/* nowhere left to say it */
 	}
+	errno = saved;
 }
 
 void
 warnx_(const char *fmt, ...)
 {
-	int err = errno;
 	va_list ap;
 
 	if (log_quiet)
@@ -40,25 +42,21 @@ warnx_(const char *fmt, ...)
 	va_start(ap, fmt);
 	vline("warning: ", fmt, ap, 0);
 	va_end(ap);
-	errno = err;
 }
 
 void
 report(const char *fmt, ...)
 {
-	int err = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vline("", fmt, ap, 0);
 	va_end(ap);
-	errno = err;
 }
 
 void
 note(const char *fmt, ...)
 {
-	int err = errno;
 	va_list ap;
 
 	if (!log_verbose)
@@ -66,7 +64,6 @@ note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vline("", fmt, ap, 0);
 	va_end(ap);
-	errno = err;
 }
 
 void

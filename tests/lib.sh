@@ -102,19 +102,11 @@ bg() {
 
 # wait_for SECONDS CMD...: polls CMD every 10 ms until it succeeds.
 wait_for() {
-	local limit=$1 i=0
-	shift
-	local n=$((limit * 100))
-	while ! "$@"; do
-		i=$((i + 1))
-		[ "$i" -ge "$n" ] && return 1
-		sleep 0.01
-	done
-	return 0
+	wait_until "$1" "$(printf '%q ' "${@:2}")"
 }
 
-# wait_until SECONDS 'CONDITION': like wait_for, for a shell condition that
-# must be evaluated anew at each poll (command substitutions included).
+# wait_until SECONDS 'CONDITION': polls a shell condition, evaluated anew at
+# each poll (command substitutions included), every 10 ms until it holds.
 wait_until() {
 	local limit=$1 i=0 n=$(($1 * 100))
 	while ! eval "$2"; do
