@@ -4,7 +4,8 @@
 #   make              build/mocker-init (static musl) and build/mocker
 #   make images       root filesystems under build/images/
 #   make run          build all, start the busybox image under mocker
-#   make test         the test suites (as root; installs what they need)
+#   make test         the test suites (as root; installs what they need);
+#                     REPEAT=N runs them N times over
 #   make check        cppcheck, a -Werror build, static and size checks
 #   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
 #   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
@@ -32,30 +33,33 @@ endif
 # User flags (CFLAGS, CPPFLAGS, LDFLAGS) come after ours and can add to them;
 # -static is in our link flags, so no CFLAGS can drop it.
 CFLAGS   ?= -O2
-WARN      = -Wall -Wextra -Wno-unused-parameter
-BASE_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DMOCKER_VERSION=\"$(VERSION)\" \
-	-DMOCKER_COMMIT=\"$(COMMIT)\" \
+WARN      = -Wall -Wextra -Wno-unused-parameter -Wformat=2
+BASE_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -Icommon -I$(GEN) \
 	-ffunction-sections -fdata-sections
 LINK_STATIC = $(if $(filter 1 yes,$(STATIC)),-static)
 BASE_LDFLAGS = $(LINK_STATIC) -Wl,--gc-sections
 
 # The init is built for size: it is copied into every image.
-INIT_CFLAGS = -Os -flto -fno-asynchronous-unwind-tables -fno-unwind-tables \
+INIT_CFLAGS = -Iinit -Os -flto -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -fno-pie -mgeneral-regs-only -fno-jump-tables
 INIT_LDFLAGS = -no-pie -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,-z,max-page-size=4096 -s
 INIT_MAX_BYTES = 24576
+SETUP_CFLAGS = -Isetup -DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-init\"
 
-INIT_SRC  = $(wildcard init/*.c)
-SETUP_SRC = $(wildcard setup/*.c)
-# The launcher reuses the init's allocation-free helpers.
-SHARED_SRC = init/passwd.c init/num.c init/hostname.c init/fds.c init/dirscan.c
+# init/ and setup/ each build on common/, never on each other: the shared
+# code is compiled twice, once with each program's flags.
+INIT_SRC   = $(wildcard init/*.c)
+SETUP_SRC  = $(wildcard setup/*.c)
+COMMON_SRC = $(wildcard common/*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
 
-OBJ      = $(B)/obj
-INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o)
-SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(SHARED_SRC:init/%.c=$(OBJ)/setup/shared-%.o)
+OBJ       = $(B)/obj
+GEN       = $(B)/gen
+VERSION_H = $(GEN)/version.h
+INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/init/common-%.o)
+SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/setup/common-%.o)
 HELPERS   = $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
@@ -72,9 +76,18 @@ all: $(B)/mocker-init $(B)/mocker
 
 # The compiler and flags are part of what an object depends on: the file
 # is rewritten (and everything rebuilt) only when they change.
-FLAGS_NOW := $(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) $(STATIC) $(COMMIT)
+FLAGS_NOW := $(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) $(STATIC) $(BINDIR)
 ifneq ($(FLAGS_NOW),$(shell cat $(B)/.flags 2>/dev/null))
 $(shell mkdir -p $(B) && printf '%s\n' '$(FLAGS_NOW)' > $(B)/.flags)
+endif
+
+# The version and commit, in a header only the files that print them
+# include: it is rewritten when they change, so a new commit rebuilds those
+# two objects, not every one. (Made here, not by a rule: make -q stays true.)
+VERSION_NOW := $(VERSION) $(COMMIT)
+ifneq ($(VERSION_NOW),$(shell sed -n 's,^/\* \(.*\) \*/$$,\1,p' $(VERSION_H) 2>/dev/null))
+$(shell mkdir -p $(GEN) && printf '/* %s */\n#define MOCKER_VERSION "%s"\n#define MOCKER_COMMIT "%s"\n' \
+	'$(VERSION_NOW)' '$(VERSION)' '$(COMMIT)' > $(VERSION_H))
 endif
 
 toolchain: $(TOOLCHAIN)
@@ -84,16 +97,18 @@ $(B)/musl-toolchain/bin/musl-cc: musl-toolchain/setup.sh
 $(OBJ)/init/%.o: init/%.c $(B)/.flags | $(TOOLCHAIN)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(INIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Os -MMD -MP -c -o $@ $<
 
-$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN)
-	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Iinit \
-		-DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-init\" $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(OBJ)/init/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(INIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Os -MMD -MP -c -o $@ $<
 
-$(OBJ)/setup/shared-%.o: init/%.c $(B)/.flags | $(TOOLCHAIN)
-	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(SETUP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/setup/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(SETUP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/mocker-init: $(INIT_OBJ)
 	$(call say,LD,$@)$(CC) $(CFLAGS) -Os -flto $(BASE_LDFLAGS) $(INIT_LDFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJ)
-	$(Q)strip -R .comment $@ 2>/dev/null || true
+	$(Q)strip -R .comment $@
 
 $(B)/mocker: $(SETUP_OBJ)
 	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ)
@@ -101,7 +116,7 @@ $(B)/mocker: $(SETUP_OBJ)
 # Small static programs the tests run inside images.
 helpers: $(HELPERS)
 $(B)/helpers/%: tests/helpers/%.c $(B)/.flags | $(TOOLCHAIN)
-	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Iinit $(CPPFLAGS) -O2 $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CPPFLAGS) -O2 $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
 
 $(B)/bench/%: bench/%.c $(B)/.flags | $(TOOLCHAIN)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CPPFLAGS) -O2 $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
@@ -122,7 +137,7 @@ run: all $(B)/images/busybox/.stamp
 	$(Q)sh images/busybox/demo-run.sh $(B)/mocker $(B)/images/busybox/rootfs
 
 test: all helpers images
-	$(Q)sh tests/run.sh
+	$(Q)sh tests/run.sh $(if $(REPEAT),--repeat $(REPEAT))
 
 check: $(B)/mocker-init
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"

@@ -5,14 +5,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "mocker.h"
+
 #define MAX_VOLUMES 64
 #define MAX_TMPFS   64
 #define MAX_ENV     256
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define IMAGE_INIT   "/sbin/init"   /* the image's own init, used when present */
 #define BOUND_INIT   "/dev/init"    /* where the host's mocker-init is bound */
-#define SERVICES_DIR "/etc/mocker/services" /* an appliance image's services */
 #define USERNS_BASE  100000         /* --userns default: 100000:65536 */
 #define USERNS_SIZE  65536
 

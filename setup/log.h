@@ -2,9 +2,7 @@
 #ifndef MOCKER_LOG_H
 #define MOCKER_LOG_H
 
-#define EXIT_FAIL     125 /* mocker itself failed: bad input or setup */
-#define EXIT_NOEXEC   126 /* the command cannot be executed */
-#define EXIT_NOTFOUND 127 /* the command was not found */
+#include "mocker.h" /* the exit statuses */
 
 extern int log_quiet;   /* -q: no warnings or notes */
 extern int log_verbose; /* --verbose: notes on what is done */

@@ -1,6 +1,6 @@
 /* Directory listing with getdents64: opendir would allocate. */
-#ifndef MOCKER_INIT_DIRSCAN_H
-#define MOCKER_INIT_DIRSCAN_H
+#ifndef MOCKER_COMMON_DIRSCAN_H
+#define MOCKER_COMMON_DIRSCAN_H
 
 /* Calls fn(name, d_type, ctx) for each entry of the open directory dirfd,
  * "." and ".." included, until fn returns non-zero (which is returned).

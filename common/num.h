@@ -1,6 +1,6 @@
 /* Number parsing and formatting without stdio. */
-#ifndef MOCKER_INIT_NUM_H
-#define MOCKER_INIT_NUM_H
+#ifndef MOCKER_COMMON_NUM_H
+#define MOCKER_COMMON_NUM_H
 
 #define NUM_BUFSZ 24 /* a 64-bit number, its sign, and one spare */
 

@@ -4,14 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mocker.h"
 #include "num.h"
 #include "passwd.h"
 #include "sys.h"
-
-#ifndef PASSWD_FILE
-#define PASSWD_FILE "/etc/passwd"
-#define GROUP_FILE "/etc/group"
-#endif
 
 #define FIELDS 7
 #define PASSWD_MAX_BYTES (4 << 20)

@@ -6,8 +6,8 @@
  * The init has one thread and calls these rarely. Each returns -1 and sets
  * errno on failure, as libc does.
  */
-#ifndef MOCKER_INIT_SYS_H
-#define MOCKER_INIT_SYS_H
+#ifndef MOCKER_COMMON_SYS_H
+#define MOCKER_COMMON_SYS_H
 
 #include <signal.h>
 #include <sys/stat.h>

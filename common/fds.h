@@ -1,6 +1,6 @@
 /* The init's own copies of inherited descriptors. */
-#ifndef MOCKER_INIT_FDS_H
-#define MOCKER_INIT_FDS_H
+#ifndef MOCKER_COMMON_FDS_H
+#define MOCKER_COMMON_FDS_H
 
 /* Closes every descriptor >= lowest (close_range, or one by one from
  * /proc/self/fd on kernels without it). */

@@ -1,7 +1,7 @@
 /* USER[:GROUP] looked up in /etc/passwd and /etc/group, without stdio or
  * heap (what gosu and su-exec do, built in). Also used by the launcher. */
-#ifndef MOCKER_PASSWD_H
-#define MOCKER_PASSWD_H
+#ifndef MOCKER_COMMON_PASSWD_H
+#define MOCKER_COMMON_PASSWD_H
 
 #include <sys/types.h>
 
