@@ -44,9 +44,8 @@ cap_parse(const char *name)
 	return -1;
 }
 
-/* The highest capability this kernel knows. */
-static int
-last_cap(void)
+int
+caps_last(void)
 {
 	char buf[16];
 	ssize_t n = file_read(NULL, "/proc/sys/kernel/cap_last_cap", buf, sizeof buf);
@@ -58,17 +57,17 @@ last_cap(void)
 }
 
 uint64_t
-caps_effective(uint64_t add, uint64_t drop)
+caps_effective(uint64_t add, uint64_t drop, int last)
 {
-	uint64_t all = (B(last_cap()) << 1) - 1;
+	uint64_t all = (B(last) << 1) - 1;
 
 	return ((docker_default & ~drop) | add) & all;
 }
 
 int
-caps_limit_bounding(uint64_t keep)
+caps_limit_bounding(uint64_t keep, int last)
 {
-	int cap, last = last_cap();
+	int cap;
 
 	for (cap = 0; cap <= last; cap++)
 		if (!(keep & B(cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&

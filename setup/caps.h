@@ -12,12 +12,17 @@
 /* "NET_ADMIN", "CAP_NET_ADMIN", "net_admin" → number; -1 if unknown. */
 int cap_parse(const char *name);
 
-/* Docker's default set with add and drop applied (drop ALL, then add). */
-uint64_t caps_effective(uint64_t add, uint64_t drop);
+/* The highest capability the running kernel knows. Read on the host,
+ * before any namespace: nothing the image can change guides it. */
+int caps_last(void);
 
-/* Drops every capability outside keep from the bounding set and clears the
- * ambient set. 0 or -1 with errno. Needs CAP_SETPCAP. */
-int caps_limit_bounding(uint64_t keep);
+/* Docker's default set with add and drop applied (drop ALL, then add),
+ * within the kernel's capabilities 0..last. */
+uint64_t caps_effective(uint64_t add, uint64_t drop, int last);
+
+/* Drops every capability 0..last outside keep from the bounding set and
+ * clears the ambient set. 0 or -1 with errno. Needs CAP_SETPCAP. */
+int caps_limit_bounding(uint64_t keep, int last);
 
 /* Sets permitted and effective to keep, and inheritable to keep when the
  * payload runs as root (uid 0), else to nothing (CVE-2022-24769: no

@@ -22,23 +22,30 @@ struct container {
 	int tty;                   /* hand the terminal's foreground to it */
 	int listen_fds;            /* socket-activation fds 3.. to keep */
 	int fail_step;             /* MOCKER_FAIL_STEP: a test hook, 0 for none */
+	int no_signal_hold;        /* MOCKER_TEST_NO_SIGNAL_HOLD: a test hook */
+	int last_cap;              /* the kernel's, read on the host */
 	uint64_t caps;             /* the capability set */
+	unsigned long long sigmask; /* the caller's, for the payload */
+	unsigned long long ignored; /* signals our caller ignored */
 	struct cgroup cg;          /* host side */
 
 	/* filled in by the plan, in the child */
-	int sync_fd;               /* read end: "go", or EOF when we are orphaned */
-	unsigned long long sigmask; /* the caller's, for the init */
-	unsigned long long ignored; /* signals our caller ignored */
+	int sync_fd;               /* our end of the socket to the launcher */
 	int rootfd;                /* the new root, before pivot_root */
 	int procfd;                /* the roots of the /proc, /sys and /dev we */
 	int sysfd;                 /* mounted: what goes inside them is found */
 	int devfd;                 /* from these, never by path again */
 	const char *init_exec;     /* the init to exec, or NULL for --no-init */
 	int init_fd;               /* and a descriptor of it, checked */
+	int init_is_ours;          /* it is mocker-init: signals stay blocked */
 	struct creds creds;
 	char **envp;
-	const char *why;           /* detail for the error message */
 };
+
+/* What the container's first process tells the launcher just before it
+ * execs: whether its init takes the signal handshake. */
+#define REPORT_HANDSHAKE 'h'
+#define REPORT_PROBE     'p'
 
 /* Runs the setup plan in the new namespaces and execs; never returns. */
 __attribute__((noreturn)) void plan_run(struct container *ct);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "file.h"
 #include "mountapi.h"
 #include "resolve.h"
 
@@ -23,16 +24,15 @@ static const struct { const char *name, *target; } links[] = {
 
 /* A filesystem on dir, a directory we make in our /dev. */
 static int
-mount_in_dev(struct container *ct, const char *dir, const char *fstype,
+mount_in_dev(int devfd, const char *dir, const char *fstype,
              const char *const *options, unsigned attr)
 {
 	int target, fd;
 
-	ct->why = dir;
-	if (mkdirat(ct->devfd, dir, 0755) < 0 || (target = open_beneath(ct->devfd, dir, O_DIRECTORY)) < 0)
+	if (mkdirat(devfd, dir, 0755) < 0 || (target = open_beneath(devfd, dir, O_DIRECTORY)) < 0)
 		return -1;
 	fd = mount_new_at(fstype, options, attr, target);
-	close(target);
+	close_keep_errno(target);
 	return fd < 0 ? -1 : close(fd);
 }
 
@@ -43,13 +43,12 @@ mount_in_dev(struct container *ct, const char *dir, const char *fstype,
  * these bound nodes do. Each is checked to be the device it should be.
  */
 static int
-bind_node(struct container *ct, size_t i)
+bind_node(int devfd, size_t i)
 {
 	char src[32];
 	struct stat st;
 	int host, target = -1, fd, ret = -1;
 
-	ct->why = nodes[i].name;
 	snprintf(src, sizeof src, "/dev/%s", nodes[i].name);
 	if ((host = open(src, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
@@ -58,52 +57,63 @@ bind_node(struct container *ct, size_t i)
 		errno = ENODEV;
 		goto out;
 	}
-	if ((fd = openat(ct->devfd, nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+	if ((fd = openat(devfd, nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
 		goto out;
 	close(fd);
-	if ((target = open_beneath(ct->devfd, nodes[i].name, 0)) < 0 ||
+	if ((target = open_beneath(devfd, nodes[i].name, 0)) < 0 ||
 	    (fd = bind_new_at(host, "", target, 0, 0)) < 0)
 		goto out;
 	close(fd);
 	ret = 0;
 out:
-	close(host);
+	close_keep_errno(host);
 	if (target >= 0)
-		close(target);
+		close_keep_errno(target);
 	return ret;
 }
 
 int
-dev_make(struct container *ct)
+dev_make(int rootfd, int userns, const char **why)
 {
 	static const char *const dev_opts[] = { "mode=755", "size=65536k", NULL };
 	static const char *const shm_opts[] = { "mode=1777", "size=65536k", NULL };
 	static const char *const pts_opts[] = { "ptmxmode=0666", "mode=0620", "gid=5", NULL };
 	static const char *const pts_opts_userns[] = { "ptmxmode=0666", "mode=0620", NULL };
+	unsigned inert = MA_NOSUID | MA_NODEV | MA_NOEXEC;
 	size_t i;
-	int target;
+	int devfd, target;
 
-	ct->why = "/dev";
-	if ((target = open_in_root(ct->rootfd, "/dev", WANT_DIR, 1)) < 0)
+	*why = "/dev";
+	if ((target = open_in_root(rootfd, "/dev", WANT_DIR, 1)) < 0)
 		return -1;
-	ct->devfd = mount_new_at("tmpfs", dev_opts, MA_NOSUID | MA_NODEV | MA_STRICTATIME, target);
-	close(target);
-	if (ct->devfd < 0)
+	devfd = mount_new_at("tmpfs", dev_opts, MA_NOSUID | MA_NODEV | MA_STRICTATIME, target);
+	close_keep_errno(target);
+	if (devfd < 0)
 		return -1;
-	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
-		if (bind_node(ct, i) < 0)
-			return -1;
+	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		*why = nodes[i].name;
+		if (bind_node(devfd, i) < 0)
+			goto fail;
+	}
 	for (i = 0; i < sizeof links / sizeof links[0]; i++) {
-		ct->why = links[i].name;
-		if (symlinkat(links[i].target, ct->devfd, links[i].name) < 0)
-			return -1;
+		*why = links[i].name;
+		if (symlinkat(links[i].target, devfd, links[i].name) < 0)
+			goto fail;
 	}
 	/* gid 5 is the tty group of most images; in a user namespace it is
 	 * not mapped, and the caller's own group owns the terminals. */
-	if (mount_in_dev(ct, "pts", "devpts", ct->userns ? pts_opts_userns : pts_opts,
-	                 MA_NOSUID | MA_NOEXEC) < 0 ||
-	    mount_in_dev(ct, "shm", "tmpfs", shm_opts, MA_NOSUID | MA_NODEV | MA_NOEXEC) < 0 ||
-	    mount_in_dev(ct, "mqueue", "mqueue", NULL, MA_NOSUID | MA_NODEV | MA_NOEXEC) < 0)
-		return -1;
-	return 0;
+	*why = "pts";
+	if (mount_in_dev(devfd, "pts", "devpts", userns ? pts_opts_userns : pts_opts,
+	                 MA_NOSUID | MA_NOEXEC) < 0)
+		goto fail;
+	*why = "shm";
+	if (mount_in_dev(devfd, "shm", "tmpfs", shm_opts, inert) < 0)
+		goto fail;
+	*why = "mqueue";
+	if (mount_in_dev(devfd, "mqueue", "mqueue", NULL, inert) < 0)
+		goto fail;
+	return devfd;
+fail:
+	close_keep_errno(devfd);
+	return -1;
 }

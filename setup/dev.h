@@ -2,8 +2,9 @@
 #ifndef MOCKER_DEV_H
 #define MOCKER_DEV_H
 
-#include "container.h"
-
-int dev_make(struct container *ct);
+/* Mounts the container's /dev at /dev inside rootfd and fills it; returns
+ * the tmpfs's root, or -1 with errno and *why the entry that failed. In a
+ * user namespace (userns), devpts gets no tty group. */
+int dev_make(int rootfd, int userns, const char **why);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include "env.h"
 
+static int oom;
+
 static size_t
 key_len(const char *kv)
 {
@@ -12,13 +14,19 @@ key_len(const char *kv)
 	return eq ? (size_t)(eq - kv) : strlen(kv);
 }
 
-/* Sets KEY=VALUE in env (n entries), replacing an entry with the same key. */
+/* Sets KEY=VALUE in env (n entries), replacing an entry with the same key.
+ * kv NULL (out of memory) is remembered: env_build fails. */
 static void
 env_put(char **env, int *n, char *kv)
 {
-	size_t k = key_len(kv);
+	size_t k;
 	int i;
 
+	if (!kv) {
+		oom = 1;
+		return;
+	}
+	k = key_len(kv);
 	for (i = 0; i < *n; i++)
 		if (key_len(env[i]) == k && strncmp(env[i], kv, k) == 0) {
 			env[i] = kv;
@@ -70,9 +78,8 @@ env_build(const struct container *ct)
 			env_put(env, &n, kv(e, getenv(e)));
 		}
 	}
-	for (i = 0; i < n; i++)
-		if (!env[i])
-			return NULL;
+	if (oom)
+		return NULL;
 	env[n] = NULL;
 	return env;
 }

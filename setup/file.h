@@ -1,8 +1,22 @@
-/* Small whole-file reads and writes, for /proc and cgroup files. */
+/* Small whole-file reads and writes, for /proc and cgroup files, and the
+ * descriptor helpers every module uses. */
 #ifndef MOCKER_FILE_H
 #define MOCKER_FILE_H
 
+#include <errno.h>
 #include <sys/types.h>
+#include <unistd.h>
+
+/* close(2) on a path that is already failing: the first error is the one
+ * to report. */
+static inline void
+close_keep_errno(int fd)
+{
+	int err = errno;
+
+	close(fd);
+	errno = err;
+}
 
 /* Writes text to DIR/NAME (dir may be NULL: name is the path) in one
  * write(2), as control files want. 0, or -1 with errno. */

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "about.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
@@ -36,7 +37,7 @@
 static const char usage[] =
 "usage: mocker run [OPTION]... ROOTFS [COMMAND [ARG]...]\n"
 "       mocker --help | --version\n"
-"See mocker run --help, and mocker(1).\n";
+"See mocker run --help, and mocker(1). MIT license.\n";
 
 /* A short hostname from the image directory: .../images/busybox/rootfs
  * gives "busybox", /srv/web gives "web". */
@@ -107,29 +108,30 @@ prepare(struct container *ct, const struct config *c)
 	ct->c = c;
 	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_fd = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
-		die_errno(EXIT_FAIL, "rootfs '%s'", c->rootfs);
+		die_errno(EXIT_SETUP, "rootfs '%s'", c->rootfs);
 	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
-		die(EXIT_FAIL, "rootfs '%s': not a directory", c->rootfs);
+		die(EXIT_SETUP, "rootfs '%s': not a directory", c->rootfs);
 	if (strcmp(ct->rootfs, "/") == 0)
-		die(EXIT_FAIL, "rootfs '/': the host's root cannot be a container's");
+		die(EXIT_SETUP, "rootfs '/': the host's root cannot be a container's");
 	if (c->hostname)
 		snprintf(ct->hostname, sizeof ct->hostname, "%s", c->hostname);
 	else
 		default_hostname(ct);
 	for (i = 0; i < c->nvolumes; i++)
 		if (stat(c->volumes[i].host, &st) < 0)
-			die_errno(EXIT_FAIL, "volume source '%s'", c->volumes[i].host);
+			die_errno(EXIT_SETUP, "volume source '%s'", c->volumes[i].host);
 	if (c->init_path && access(c->init_path, X_OK) < 0)
-		die_errno(EXIT_FAIL, "--init '%s'", c->init_path);
+		die_errno(EXIT_SETUP, "--init '%s'", c->init_path);
 	if (c->overlay_upper && stat(c->overlay_upper, &st) == 0 && !S_ISDIR(st.st_mode))
-		die(EXIT_FAIL, "--overlay '%s': not a directory", c->overlay_upper);
+		die(EXIT_SETUP, "--overlay '%s': not a directory", c->overlay_upper);
 	find_host_init(ct);
 
 	ct->host_uid = getuid();
 	ct->host_gid = getgid();
 	ct->rootless = geteuid() != 0;
 	ct->userns = ct->rootless || c->userns;
-	ct->caps = caps_effective(c->cap_add, c->cap_drop);
+	ct->last_cap = caps_last();
+	ct->caps = caps_effective(c->cap_add, c->cap_drop, ct->last_cap);
 	ct->tty = isatty(0) && tcgetpgrp(0) == getpgrp();
 	ct->ignored = ignored_signals();
 
@@ -140,6 +142,9 @@ prepare(struct container *ct, const struct config *c)
 	/* A test hook: fail setup step N as if its system call had. */
 	if ((env = getenv("MOCKER_FAIL_STEP")))
 		ct->fail_step = atoi(env);
+	/* Another: signals forwarded at once and the init not told, so that
+	 * a test can show what the handshake prevents. */
+	ct->no_signal_hold = getenv("MOCKER_TEST_NO_SIGNAL_HOLD") != NULL;
 }
 
 static const unsigned long long all_signals = ~0ULL;
@@ -154,14 +159,14 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		fputs(usage, stderr);
-		return EXIT_FAIL;
+		return EXIT_SETUP;
 	}
 	/* Signals wait until there is a container to pass them to, and nothing
 	 * of ours (a cgroup) is left half made by one. An inherited SIG_IGN of
 	 * SIGCHLD would have the kernel reap the container for us, with no
 	 * status. */
 	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, &ct.sigmask, 8) < 0)
-		die_errno(EXIT_FAIL, "cannot block signals");
+		die_errno(EXIT_SETUP, "cannot block signals");
 	signal(SIGCHLD, SIG_DFL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -170,11 +175,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "version") == 0) {
-		printf("mocker version %s\n", MOCKER_VERSION);
-		return 0;
+		return about_version();
 	}
 	if (strcmp(argv[1], "run") != 0)
-		die(EXIT_FAIL, "unknown command '%s' (usage: mocker run [OPTION]... ROOTFS "
+		die(EXIT_SETUP, "unknown command '%s' (usage: mocker run [OPTION]... ROOTFS "
 		    "[COMMAND [ARG]...])", argv[1]);
 
 	config_parse(&cfg, argc - 1, argv + 1);
@@ -182,7 +186,7 @@ main(int argc, char **argv)
 
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r < 0)
-		die_errno(EXIT_FAIL, "cannot %s", why);
+		die_errno(EXIT_SETUP, "cannot %s", why);
 	if (r > 0)
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
@@ -190,7 +194,7 @@ main(int argc, char **argv)
 		int err = errno;
 		cgroup_remove(&ct.cg);
 		errno = err;
-		die_errno(EXIT_FAIL, "cannot start the cgroup watcher");
+		die_errno(EXIT_SETUP, "cannot start the cgroup watcher");
 	}
 	return run_container(&ct);
 }

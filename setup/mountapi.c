@@ -6,22 +6,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "mountapi.h"
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
 
-static void
-close_keep_errno(int fd)
-{
-	int err = errno;
-
-	close(fd);
-	errno = err;
-}
-
-int
+static int
 fs_new(const char *fstype, const char *const *options, unsigned attr)
 {
 	int fs, mnt;
@@ -57,7 +49,7 @@ fail:
 	return -1;
 }
 
-int
+static int
 tree_clone(int dirfd, const char *path, int rec)
 {
 	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
@@ -83,7 +75,7 @@ tree_set(int fd, unsigned attr, int rec)
 	                    &a, sizeof a);
 }
 
-int
+static int
 tree_attach(int fd, int target)
 {
 	return (int)syscall(SYS_move_mount, fd, "", target, "",

@@ -16,28 +16,18 @@
 #define MA_NOEXEC      0x00000008
 #define MA_STRICTATIME 0x00000020
 
-/* A new filesystem: fstype with options ("key=value" or "flag", NULL
- * terminated; NULL for none) and attributes attr. Returns the detached
- * mount's root, or -1. */
-int fs_new(const char *fstype, const char *const *options, unsigned attr);
-
-/* A detached copy of the mount tree at dirfd/path (path "" for dirfd
- * itself), recursive if rec. Returns its root, or -1. */
-int tree_clone(int dirfd, const char *path, int rec);
-
 /* Adds attributes to the tree at fd (its submounts too if rec), and makes
  * it private: nothing mounted on the host later propagates into it. */
 int tree_set(int fd, unsigned attr, int rec);
 
-/* Attaches the detached tree fd onto the directory or file target. */
-int tree_attach(int fd, int target);
-
-/* fs_new and tree_attach: returns the attached mount's root, or -1. */
+/* A new filesystem, fstype with options ("key=value" or "flag", NULL
+ * terminated; NULL for none) and attributes attr, attached onto the
+ * directory or file target. Returns the attached mount's root, or -1. */
 int mount_new_at(const char *fstype, const char *const *options, unsigned attr,
                  int target);
 
-/* A private bind mount of dirfd/path onto target with attributes added;
- * recursive if rec. Returns the new mount's root, or -1. */
+/* A private bind mount of dirfd/path (path "" for dirfd itself) onto
+ * target with attributes added; recursive if rec. Returns the new mount's root, or -1. */
 int bind_new_at(int dirfd, const char *path, int target, unsigned attr, int rec);
 
 #endif

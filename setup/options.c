@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "about.h"
 #include "caps.h"
 #include "config.h"
 #include "log.h"
@@ -42,7 +43,8 @@ static const char usage_text[] =
 "  -V, --version            the version\n"
 "\n"
 "Exit status: the container's; 125 mocker failed; 126 the command cannot be\n"
-"executed; 127 the command was not found. See mocker(1).\n";
+"executed; 127 the command was not found. See mocker(1).\n"
+"mocker is free software under the MIT license (LICENSE).\n";
 
 enum {
 	OPT_HOSTNAME = 256, OPT_READ_ONLY, OPT_TMPFS, OPT_NET, OPT_INIT, OPT_NO_INIT,
@@ -77,10 +79,24 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* How the user wrote the option getopt reports as val: "-e", or the
+ * word that held a long one ("--network", of "--network" or "--net"). */
+static const char *
+option_name(int val, const char *word)
+{
+	static char buf[64];
+
+	if (word && strncmp(word, "--", 2) == 0)
+		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(word, "="), word);
+	else
+		snprintf(buf, sizeof buf, "-%c", val);
+	return buf;
+}
+
 static __attribute__((noreturn)) void
 bad(const char *what, const char *arg, const char *why)
 {
-	die(EXIT_FAIL, "%s '%s': %s (see mocker run --help)", what, arg, why);
+	die(EXIT_SETUP, "%s '%s': %s (see mocker run --help)", what, arg, why);
 }
 
 /* "512m" → bytes. */
@@ -153,6 +169,8 @@ parse_volume(struct config *c, char *spec)
 	colon = strchr(spec, ':');
 	if (!colon || colon == spec || !colon[1])
 		bad("--volume", spec, "expected HOST:CONTAINER[:ro]");
+	if (spec[0] != '/' || colon[1] != '/')
+		bad("--volume", spec, "paths must be absolute");
 	*colon = 0;
 	v->host = spec;
 	v->dest = colon + 1;
@@ -163,8 +181,6 @@ parse_volume(struct config *c, char *spec)
 		else if (strcmp(mode, "rw") != 0)
 			bad("--volume", mode, "expected ro or rw");
 	}
-	if (v->host[0] != '/' || v->dest[0] != '/')
-		bad("--volume", spec, "paths must be absolute");
 	c->nvolumes++;
 }
 
@@ -231,8 +247,9 @@ config_parse(struct config *c, int argc, char **argv)
 	c->no_new_privs = 1;
 	opterr = 0;
 	optind = 1;
-	/* "+": stop at ROOTFS, so the command's options stay its own. */
-	while ((opt = getopt_long(argc, argv, "+e:w:u:v:qhV", long_opts, NULL)) != -1) {
+	/* "+": stop at ROOTFS, so the command's options stay its own; ":": a
+	 * missing value is told apart from an unknown option. */
+	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:qhV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HOSTNAME:
 			if (!hostname_valid(optarg))
@@ -323,25 +340,24 @@ config_parse(struct config *c, int argc, char **argv)
 			fputs(usage_text, stdout);
 			exit(fflush(stdout) == 0 ? 0 : 1);
 		case 'V':
-			printf("mocker version %s\n", MOCKER_VERSION);
-			exit(fflush(stdout) == 0 ? 0 : 1);
+			exit(about_version());
 		case ':':
-			die(EXIT_FAIL, "option '%s' needs an argument (see mocker run --help)",
-			    argv[optind - 1]);
+			die(EXIT_SETUP, "option '%s' needs a value (see mocker run --help)",
+			    option_name(optopt, optind - 1 < argc ? argv[optind - 1] : NULL));
 		default:
-			if (optopt)
-				die(EXIT_FAIL, "unknown option '-%c' (see mocker run --help)", optopt);
-			die(EXIT_FAIL, "unknown option '%s' (see mocker run --help)",
+			if (optopt > 0 && optopt < 256)
+				die(EXIT_SETUP, "unknown option '-%c' (see mocker run --help)", optopt);
+			die(EXIT_SETUP, "unknown option '%s' (see mocker run --help)",
 			    argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		die(EXIT_FAIL, "no ROOTFS given (usage: mocker run [OPTION]... ROOTFS "
+		die(EXIT_SETUP, "no ROOTFS given (usage: mocker run [OPTION]... ROOTFS "
 		    "[COMMAND [ARG]...])");
 	c->rootfs = argv[optind++];
 	if (!*c->rootfs)
-		die(EXIT_FAIL, "empty ROOTFS");
+		die(EXIT_SETUP, "empty ROOTFS");
 	c->argv = optind < argc ? argv + optind : NULL;
 	if (c->no_init && c->init_path)
-		die(EXIT_FAIL, "--init and --no-init exclude each other");
+		die(EXIT_SETUP, "--init and --no-init exclude each other");
 }

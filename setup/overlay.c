@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "mountapi.h"
 #include "overlay.h"
 #include "resolve.h"
@@ -17,16 +18,16 @@ mkdir_p(const char *dir)
 }
 
 int
-overlay_mount(struct container *ct)
+overlay_mount(const char *image_path, const char *keep, const char **why)
 {
 	static const char *const scratch_opts[] = { "mode=755", NULL };
 	char lower[PATH_MAX + 32], upper[PATH_MAX + 32], work[PATH_MAX + 32], buf[32];
-	const char *keep = ct->c->overlay_upper, *opts[4];
+	const char *opts[4];
 	int image = -1, scratch = -1, merged = -1, ret = -1;
 
 	/* The image, held open: the scratch tmpfs below covers its path. */
-	ct->why = ct->rootfs;
-	if ((image = open(ct->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	*why = image_path;
+	if ((image = open(image_path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	/* A scratch tmpfs over the image's path, seen only in our mount
 	 * namespace and gone with it: the merged mount point, and without
@@ -38,7 +39,7 @@ overlay_mount(struct container *ct)
 		goto out;
 	snprintf(lower, sizeof lower, "lowerdir=%s", fd_path(image, buf));
 	if (keep) {
-		ct->why = keep;
+		*why = keep;
 		if (mkdir_p(keep) < 0)
 			goto out;
 		snprintf(upper, sizeof upper, "upperdir=%s/upper", keep);
@@ -55,15 +56,14 @@ overlay_mount(struct container *ct)
 	opts[1] = upper;
 	opts[2] = work;
 	opts[3] = NULL;
-	ct->why = "overlay";
-	if ((ct->rootfd = mount_new_at("overlay", opts, MA_NODEV, merged)) >= 0)
-		ret = 0;
+	*why = "overlay";
+	ret = mount_new_at("overlay", opts, MA_NODEV, merged);
 out:
 	if (image >= 0)
-		close(image);
+		close_keep_errno(image);
 	if (scratch >= 0)
-		close(scratch);
+		close_keep_errno(scratch);
 	if (merged >= 0)
-		close(merged);
+		close_keep_errno(merged);
 	return ret;
 }

@@ -3,10 +3,9 @@
 #ifndef MOCKER_OVERLAY_H
 #define MOCKER_OVERLAY_H
 
-#include "container.h"
-
-/* Mounts the overlay inside the container's mount namespace, over the
- * image's own path; sets ct->rootfd to the merged tree. */
-int overlay_mount(struct container *ct);
+/* Mounts the overlay over the image's own path, inside the container's
+ * mount namespace, with the upper layer in keep (NULL: a scratch tmpfs);
+ * returns the merged tree's root, or -1 with errno and *why. */
+int overlay_mount(const char *image, const char *keep, const char **why);
 
 #endif

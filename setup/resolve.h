@@ -19,8 +19,9 @@ int open_in_root(int rootfd, const char *path, enum want want, int create);
  * sysfs, our /dev): no symlink and no way out of it is followed. */
 int open_beneath(int dirfd, const char *name, int flags);
 
-/* "/proc/self/fd/N" for fd, the way to hand a resolved target to mount(2).
- * buf must hold 32 bytes. */
+/* "/proc/self/fd/N" for fd: how a resolved directory is named where the
+ * kernel takes only paths (overlayfs' lowerdir= and upperdir=). buf must
+ * hold 32 bytes. */
 const char *fd_path(int fd, char *buf);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -86,17 +87,47 @@ ready_for(pid_t pid, int sig, const struct stat *self)
 	       atol(buf) == SYS_rt_sigtimedwait;
 }
 
-/* Everything but SIGCHLD is for the container: its init passes it on.
- * Until the init is seen to take signals, wait for it (at most a second). */
+/* How signals reach the container's PID 1: it reports, just before exec,
+ * whether its init is mocker-init, which takes them blocked (a blocked
+ * signal is queued for a namespace's PID 1, not dropped), or another
+ * program, which must be watched until it can take them. */
+struct forwarding {
+	pid_t pid;
+	int sock;      /* the child's report, then EOF at its exec */
+	int ready;     /* a signal sent now is not lost */
+	struct stat self;
+};
+
+/* The report comes at the end of the setup (or EOF, if the child died). */
 static void
-forward(pid_t pid, int sig, int *ready, const struct stat *self)
+read_report(struct forwarding *f)
+{
+	char r = 0;
+	ssize_t n;
+
+	do
+		n = read(f->sock, &r, 1);
+	while (n < 0 && errno == EINTR);
+	f->ready = n == 1 && r == REPORT_HANDSHAKE;
+	f->sock = -1;
+}
+
+/* Everything but SIGCHLD is for the container: its init passes it on.
+ * Until a foreign init is seen to take signals, wait for it (at most a
+ * second). */
+static void
+forward(struct forwarding *f, int sig)
 {
 	struct timespec ms = { 0, 1000000 };
 	int waited = 0, r;
+	pid_t pid = f->pid;
+	const struct stat *self = &f->self;
+	int *ready = &f->ready;
 
-	/* The setup takes what it takes (it ends or the child dies); after
-	 * exec an init gets a second to block or catch signals, once: one
-	 * that never does is not waited for again. */
+	if (f->sock >= 0)
+		read_report(f);
+	/* After exec a foreign init gets a second to block or catch signals,
+	 * once: one that never does is not waited for again. */
 	while (!*ready) {
 		r = ready_for(pid, sig, self);
 		if (r != 0 || (r == 0 && exec_seen(pid, self) && ++waited > 1000)) {
@@ -126,8 +157,8 @@ clone_flags(const struct container *ct)
 static __attribute__((noreturn)) void
 child(struct container *ct, int sync[2])
 {
-	close(sync[1]);
-	ct->sync_fd = sync[0];
+	close(sync[0]);
+	ct->sync_fd = sync[1];
 	/* Signals stay blocked through the setup (as PID 1 we would ignore
 	 * them, SIGTTOU from tcsetpgrp included); the caller's mask,
 	 * ct->sigmask, comes back just before exec. */
@@ -137,41 +168,46 @@ child(struct container *ct, int sync[2])
 int
 run_container(struct container *ct)
 {
+	struct forwarding f = { .sock = -1 };
 	int sync[2], status = 0, code;
 	const char *why = NULL;
-	struct stat self;
-	int ready = 0;
 	siginfo_t si;
 	pid_t pid;
 
-	if (stat("/proc/self/exe", &self) < 0)
-		die_errno(EXIT_FAIL, "cannot read /proc/self/exe");
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		die_errno(EXIT_FAIL, "cannot make a pipe");
+	if (stat("/proc/self/exe", &f.self) < 0)
+		die_errno(EXIT_SETUP, "cannot read /proc/self/exe");
+	/* "go" one way, the child's report the other; a hang-up either way
+	 * tells that the other side is gone. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
+		die_errno(EXIT_SETUP, "cannot make a socket pair");
 	pid = (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0) {
 		code = errno;
 		cgroup_remove(&ct->cg);
 		errno = code;
-		die_errno(EXIT_FAIL, "cannot make the namespaces");
+		die_errno(EXIT_SETUP, "cannot make the namespaces");
 	}
 	if (pid == 0)
 		child(ct, sync);
-	close(sync[0]);
+	close(sync[1]);
+	f.pid = pid;
+	f.sock = ct->no_signal_hold ? -1 : sync[0];
+	f.ready = ct->no_signal_hold;
 
 	/* The host's part, while the child waits: nothing from the image runs
 	 * before it is in its cgroup and its user namespace is mapped. */
 	if (cgroup_attach(&ct->cg, pid, &why) < 0 ||
-	    (ct->userns && userns_map(ct, pid, &why) < 0)) {
+	    (ct->userns && userns_map(pid, ct->rootless, ct->host_uid, ct->host_gid,
+	                              ct->c->userns_base, ct->c->userns_size, &why) < 0)) {
 		code = errno;
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		cgroup_remove(&ct->cg);
 		errno = code;
-		die_errno(EXIT_FAIL, "cannot %s", why);
+		die_errno(EXIT_SETUP, "cannot %s", why);
 	}
-	if (write(sync[1], "g", 1) != 1) {
+	if (write(sync[0], "g", 1) != 1) {
 		/* the child is gone already: its status tells why */
 	}
 
@@ -184,9 +220,9 @@ run_container(struct container *ct)
 			continue;
 		}
 		if (sig > 0)
-			forward(pid, sig, &ready, &self);
+			forward(&f, sig);
 	}
-	close(sync[1]);
+	close(sync[0]);
 
 	if (ct->tty && tcsetpgrp(0, getpgrp()) < 0)
 		note("cannot take the terminal back: %s", strerror(errno));

@@ -17,26 +17,26 @@ write_proc(pid_t pid, const char *file, const char *text)
 }
 
 int
-userns_map(const struct container *ct, pid_t pid, const char **why)
+userns_map(pid_t pid, int rootless, uid_t uid, gid_t gid, uid_t base, uid_t size,
+           const char **why)
 {
 	char map[64];
 
-	if (ct->rootless) {
+	if (rootless) {
 		/* Unprivileged: only our own ids, and no setgroups (which could
 		 * drop a group that denies access). */
 		*why = "deny setgroups in the user namespace";
 		if (write_proc(pid, "setgroups", "deny") < 0)
 			return -1;
-		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)ct->host_uid);
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
 		*why = "write the uid map";
 		if (write_proc(pid, "uid_map", map) < 0)
 			return -1;
-		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)ct->host_gid);
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
 		*why = "write the gid map";
 		return write_proc(pid, "gid_map", map);
 	}
-	snprintf(map, sizeof map, "0 %u %u\n", (unsigned)ct->c->userns_base,
-	         (unsigned)ct->c->userns_size);
+	snprintf(map, sizeof map, "0 %u %u\n", (unsigned)base, (unsigned)size);
 	*why = "write the uid map";
 	if (write_proc(pid, "uid_map", map) < 0)
 		return -1;

@@ -6,9 +6,10 @@
 
 #include <sys/types.h>
 
-#include "container.h"
-
-/* Writes the child's uid and gid maps from the host side. */
-int userns_map(const struct container *ct, pid_t pid, const char **why);
+/* Writes the uid and gid maps of pid's user namespace from the host side:
+ * rootless, the caller's own ids (uid, gid) as root; else the range of
+ * size ids from base. 0, or -1 with errno and *why. */
+int userns_map(pid_t pid, int rootless, uid_t uid, gid_t gid, uid_t base, uid_t size,
+               const char **why);
 
 #endif
