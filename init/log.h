@@ -10,10 +10,11 @@ extern int log_verbosity;
 
 /*
  * Formats a line into a fixed buffer and writes it with one write(2), prefixed
- * with "mocker-init: ". Conversions: %s string, %d int, %u unsigned, %e the
- * message for errno as it was on entry. errno is preserved.
+ * with "mocker-init: ". A subset of printf, checked by the compiler: %s, %d,
+ * %u, %c, %% and %m (the message for errno as it was on entry); anything
+ * else is printed as it stands. errno is preserved.
  */
-void log_say(int level, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void log_say(int level, const char *fmt, ...);
 #define say_error(...) log_say(LOG_ERROR, __VA_ARGS__)
 #define say_warn(...)  log_say(LOG_WARN, __VA_ARGS__)
 /* The level is checked before the arguments are evaluated: debug lines cost
@@ -24,7 +25,7 @@ void log_say(int level, const char *fmt, ...);
 	do { if (log_verbosity >= LOG_DEBUG) log_say(LOG_DEBUG, __VA_ARGS__); } while (0)
 
 /* Prints an error and exits with status code. */
-__attribute__((noreturn)) void die(int code, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void die(int code, const char *fmt, ...);
 
 /* Writes all of buf to fd, retrying short writes and EINTR. */
 int write_all(int fd, const char *buf, size_t len);

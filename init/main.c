@@ -65,23 +65,30 @@ choose_payload(void)
 		usage_error("no COMMAND given, and no " SERVICES_DIR, NULL, "");
 	sup.services_mode = 1;
 	if (services_load(&sup, dir) < 0)
-		die(EXIT_SETUP, "cannot read services directory %s: %e", dir);
+		die(EXIT_SETUP, "--services '%s': %m", dir);
 	say_info("%d services in %s", sup.n, dir);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *what;
+	const char *why;
 	pid_t parent = getppid();
 
 	/* First of all: from exec on, a signal to PID 1 that is neither blocked
 	 * nor caught is dropped by the kernel. They wait here until there is
 	 * a payload to forward them to. */
 	if (sig_block_all(&spawn_mask) < 0)
-		die(EXIT_SETUP, "cannot block signals: %e");
-	spawn_chld_ignored = sig_chld_default();
+		die(EXIT_SETUP, "cannot block signals: %m");
+	spawn_ignored = sig_chld_default() ? KSIG_BIT(SIGCHLD) : 0;
 	options_parse(&opts, argc, argv);
+	if (opts.launcher_signals) {
+		/* mocker's launcher kept every signal blocked across our exec
+		 * (a signal sent meanwhile waits, queued) and says what the
+		 * payload is to start with. */
+		spawn_mask = opts.payload_mask;
+		spawn_ignored = opts.payload_ignored;
+	}
 	sup.o = &opts;
 	if (sys_getcwd(cwd, sizeof cwd) > 0 && cwd[0] == '/')
 		sup.cwd = cwd;
@@ -90,21 +97,19 @@ main(int argc, char **argv)
 	/* Setup: any failure is fatal, before anything runs. */
 	if (opts.pdeathsig) {
 		if (prctl(PR_SET_PDEATHSIG, opts.pdeathsig) < 0)
-			die(EXIT_SETUP, "cannot set the parent-death signal: %e");
+			die(EXIT_SETUP, "cannot set the parent-death signal: %m");
 		if (getppid() != parent) /* it died before we asked */
 			die(EXIT_SETUP, "the parent is gone");
 	}
 	if (opts.hostname && !hostname_valid(opts.hostname))
-		die(EXIT_SETUP, "invalid hostname '%s' (letters, digits, '-' and '.', "
-		    "at most 64 bytes)", opts.hostname);
-	if (!opts.no_proc && nssetup_proc(&what) < 0)
-		die(EXIT_SETUP, "cannot %s: %e", what);
-	if (opts.hostname && nssetup_hostname(opts.hostname, &what) < 0)
-		die(EXIT_SETUP, "cannot %s: %e", what);
+		die(EXIT_SETUP, "--hostname '%s': invalid hostname", opts.hostname);
+	if (!opts.no_proc && nssetup_proc(&why) < 0)
+		die(EXIT_SETUP, "cannot %s: %m", why);
+	if (opts.hostname && nssetup_hostname(opts.hostname, &why) < 0)
+		die(EXIT_SETUP, "cannot %s: %m", why);
 	if (opts.user) {
-		const char *why;
 		if (creds_lookup(opts.user, NULL, NULL, &creds, &why) < 0)
-			die(EXIT_SETUP, "%s '%s'", why, opts.user);
+			die(EXIT_SETUP, "--user '%s': %s", opts.user, why);
 		sup.creds = &creds;
 	}
 	if (opts.exec) {
@@ -115,7 +120,7 @@ main(int argc, char **argv)
 	}
 	/* Orphans of our subtree come to us when we are not PID 1 (tini -s). */
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		die(EXIT_SETUP, "cannot become a subreaper: %e");
+		die(EXIT_SETUP, "cannot become a subreaper: %m");
 	sup.terminal = !sup.services_mode && !opts.pause && spawn_have_terminal();
 	return supervise(&sup);
 }

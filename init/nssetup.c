@@ -52,26 +52,26 @@ slave_tree_from_chroot(void)
 	ret = mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
 back:
 	if (sys_fchdir(root) < 0 || chroot(".") < 0)
-		die(EXIT_SETUP, "cannot return into the root directory: %e");
+		die(EXIT_SETUP, "cannot return into the root directory: %m");
 out:
 	close(root);
 	return ret;
 }
 
 int
-nssetup_proc(const char **what)
+nssetup_proc(const char **why)
 {
 	if (getpid() != 1 || proc_is_ours())
 		return 0;
 
-	*what = "make a mount namespace for /proc";
+	*why = "make a mount namespace for /proc";
 	if (unshare(CLONE_NEWNS) < 0)
 		return -1;
-	*what = "make the mount tree a slave";
+	*why = "make the mount tree a slave";
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 &&
 	    (errno != EINVAL || slave_tree_from_chroot() < 0))
 		return -1;
-	*what = "mount /proc";
+	*why = "mount /proc";
 	if (mount("proc", PROC_DIR, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -1;
 	say_info("mounted " PROC_DIR);
@@ -79,12 +79,12 @@ nssetup_proc(const char **what)
 }
 
 int
-nssetup_hostname(const char *name, const char **what)
+nssetup_hostname(const char *name, const char **why)
 {
-	*what = "make a UTS namespace for the hostname";
+	*why = "make a UTS namespace for the hostname";
 	if (unshare(CLONE_NEWUTS) < 0)
 		return -1;
-	*what = "set the hostname";
+	*why = "set the hostname";
 	if (sethostname(name, strlen(name)) < 0)
 		return -1;
 	say_info("hostname set to %s", name);

@@ -10,11 +10,11 @@
 /* Mounts /proc when we are PID 1 and /proc is not this PID namespace's
  * procfs, always from a mount namespace of our own made MS_SLAVE|MS_REC so
  * the mount never reaches the caller's. 0 ok or nothing to do, -1 error
- * (with *what set to what failed, errno kept). */
-int nssetup_proc(const char **what);
+ * (with *why set to what failed, errno kept). */
+int nssetup_proc(const char **why);
 
 /* Sets the hostname in a UTS namespace of our own: the caller's hostname
- * never changes. -1 on error with *what set. */
-int nssetup_hostname(const char *name, const char **what);
+ * never changes. -1 on error with *why set. */
+int nssetup_hostname(const char *name, const char **why);
 
 #endif

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "defaults.h"
+#include "version.h"
 #include "log.h"
 #include "num.h"
 #include "options.h"
@@ -35,12 +36,13 @@ SYNOPSIS "\n"
 "Environment: " ENV_PREFIX "<LONG_OPTION>, " ENV_PREFIX "VERBOSITY=0-3,\n"
 "TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP; flags win.\n"
 "Exit: the payload's status, 128+N for signal N; 2 usage; 125 setup\n"
-"failed; 126 cannot execute; 127 not found. See mocker-init(8).\n";
+"failed; 126 cannot execute; 127 not found. See mocker-init(8).\n"
+"MIT license.\n";
 
 enum id {
 	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,
 	O_REWRITE, O_GRACE, O_EXEC, O_RESTART, O_SERVICES, O_PAUSE, O_USER,
-	O_VERBOSE, O_WARN_REAP, O_VERSION, O_HELP,
+	O_VERBOSE, O_WARN_REAP, O_VERSION, O_HELP, O_LAUNCHER_SIGNALS,
 };
 
 static const struct opt {
@@ -67,13 +69,14 @@ static const struct opt {
 	{ O_WARN_REAP, 'w', 0, 1, "warn-reap" },
 	{ O_VERSION, 'V', 0, 0, "version" },
 	{ O_HELP, 'h', 0, 0, "help" },
+	{ O_LAUNCHER_SIGNALS, 0, 1, 0, INIT_SIGNALS_OPTION + 2 },
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
 void
 usage_error(const char *what, const char *arg, const char *why)
 {
-	die(EXIT_USAGE, "%s%s%s%s; " SYNOPSIS " (see --help)",
+	die(EXIT_USAGE, "%s%s%s%s%s; " SYNOPSIS " (see --help)",
 	    what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", why);
 }
 
@@ -144,6 +147,35 @@ set_restart(struct options *o, const char *s, const char *src)
 	}
 }
 
+/* Exactly 16 hexadecimal digits: a ksigset as the launcher writes it. */
+static int
+parse_sigset(const char *s, ksigset *out)
+{
+	ksigset v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++, s++) {
+		unsigned d = *s >= '0' && *s <= '9' ? (unsigned)(*s - '0') :
+		             *s >= 'a' && *s <= 'f' ? (unsigned)(*s - 'a' + 10) : 16;
+		if (d == 16)
+			return -1;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* MASK:IGNORED from mocker's launcher (common/mocker.h). The marker in the
+ * message is how the launcher knows this binary takes the option. */
+static void
+set_launcher_signals(struct options *o, const char *s, const char *src)
+{
+	if (strlen(s) != 33 || s[16] != ':' || parse_sigset(s, &o->payload_mask) < 0 ||
+	    parse_sigset(s + 17, &o->payload_ignored) < 0)
+		usage_error(src, s, ": expected MASK:IGNORED in hex (" INIT_MARKER ")");
+	o->launcher_signals = 1;
+}
+
 static __attribute__((noreturn)) void
 print_and_exit(const char *text, size_t len)
 {
@@ -201,6 +233,7 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 		}
 		break;
 	case O_WARN_REAP: o->warn_reap = !arg; break;
+	case O_LAUNCHER_SIGNALS: set_launcher_signals(o, arg, src); break;
 	case O_VERSION:
 		/* The form Docker parses from its --init binary ("tini version
 		 * X - git.Y", as catatonit prints too), so that mocker-init can
@@ -326,9 +359,11 @@ options_parse(struct options *o, int argc, char **argv)
 			if (!op)
 				usage_error("unknown option", a, "");
 			if (op->has_arg && !eq && i + 1 >= argc)
-				usage_error("option", a, " needs an argument");
+				usage_error("option", a, " needs a value");
 			if (!op->has_arg && eq)
-				usage_error("option", a, " takes no argument");
+				usage_error("option", a, " takes no value");
+			if (eq)
+				*eq = 0; /* messages name "--grace", not "--grace=x" */
 			apply(o, op, op->has_arg ? (eq ? eq + 1 : argv[++i]) : NULL, a);
 			continue;
 		}
@@ -344,7 +379,7 @@ options_parse(struct options *o, int argc, char **argv)
 				apply(o, op, a + 1, src);
 			} else {
 				if (i + 1 >= argc)
-					usage_error("option", src, " needs an argument");
+					usage_error("option", src, " needs a value");
 				apply(o, op, argv[++i], src);
 			}
 			break;

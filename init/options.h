@@ -21,6 +21,9 @@ struct options {
 	const char *services;        /* --services DIR, or NULL */
 	int pause;                   /* -P */
 	const char *user;            /* -u USER[:GROUP], or NULL */
+	int launcher_signals;        /* --launcher-signals given: */
+	ksigset payload_mask;        /* the payload's signal mask */
+	ksigset payload_ignored;     /* and the signals it ignores */
 	char **argv;                 /* the payload, or NULL */
 };
 

@@ -44,7 +44,6 @@ parent_of(unsigned long pid)
 struct scan {
 	unsigned long self;
 	int sig;
-	int count;
 };
 
 static int
@@ -61,8 +60,7 @@ signal_if_descendant(const char *name, unsigned char type, void *ctx)
 	for (up = (long)pid, depth = 0; up > 1 && depth < 4096; depth++) {
 		up = parent_of((unsigned long)up);
 		if (up == (long)s->self) {
-			if (kill((pid_t)pid, s->sig) == 0)
-				s->count++;
+			kill((pid_t)pid, s->sig);
 			break;
 		}
 	}
@@ -83,28 +81,36 @@ proc_self(void)
 		(unsigned long)getpid() : 0;
 }
 
-int
+/* Sends sig to every other process of our PID namespace when we are its
+ * PID 1, else to every descendant (found through /proc when it is ours,
+ * else the process group fallback_pgrp). */
+static void
 kill_rest(int sig, pid_t fallback_pgrp)
 {
 	struct scan s = { .sig = sig };
 	int dir;
 
-	if (getpid() == 1)
-		return kill(-1, sig) == 0 ? 1 : 0;
+	if (getpid() == 1) {
+		kill(-1, sig);
+		return;
+	}
 	if ((s.self = proc_self()) &&
 	    (dir = sys_open(PROC_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		dir_each(dir, signal_if_descendant, &s);
 		close(dir);
-		return s.count;
+		return;
 	}
 	/* No /proc of ours: the payload's process group is what we know. */
-	return fallback_pgrp > 0 && kill(-fallback_pgrp, sig) == 0 ? 1 : 0;
+	if (fallback_pgrp > 0)
+		kill(-fallback_pgrp, sig);
 }
 
-int
+/* Reaps every child that has exited; -1 when no child is left at all, else
+ * 0. warn: report each one. */
+static int
 reap_rest(int warn)
 {
-	int status, count = 0;
+	int status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) != 0) {
@@ -113,11 +119,10 @@ reap_rest(int warn)
 				continue;
 			return -1; /* ECHILD: nothing is left */
 		}
-		count++;
 		if (warn)
 			say_warn("reaped process %d", (int)pid);
 	}
-	return count;
+	return 0;
 }
 
 void

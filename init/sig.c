@@ -110,11 +110,14 @@ sig_chld_default(void)
 }
 
 void
-sig_chld_ignore(void)
+sig_ignore_set(ksigset set)
 {
 	struct ksigaction ign = { .handler = (unsigned long)SIG_IGN };
+	int sig;
 
-	syscall(SYS_rt_sigaction, SIGCHLD, &ign, NULL, sizeof ign.mask);
+	for (sig = 1; sig <= SIG_MAX; sig++)
+		if (set & KSIG_BIT(sig))
+			syscall(SYS_rt_sigaction, sig, &ign, NULL, sizeof ign.mask);
 }
 
 int

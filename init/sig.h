@@ -29,9 +29,11 @@ int sig_setmask(const ksigset *set);
 
 /* Gives SIGCHLD its default action (an inherited SIG_IGN would make the
  * kernel reap our children for us, and send no SIGCHLD); returns 1 if it
- * was ignored. sig_chld_ignore puts that back, for the payload. */
+ * was ignored. */
 int sig_chld_default(void);
-void sig_chld_ignore(void);
+
+/* Ignores every signal in set (for the payload, before exec). */
+void sig_ignore_set(ksigset set);
 
 /* Wait for a signal in the blocked set; timeout_ms < 0 waits forever.
  * Returns the signal, 0 on timeout, -1 on error. Never returns EINTR. */

@@ -15,7 +15,7 @@
 extern char **environ;
 
 ksigset spawn_mask;
-int spawn_chld_ignored;
+ksigset spawn_ignored;
 
 /*
  * Is stdin a terminal whose foreground is our process group? Under a plain
@@ -41,7 +41,7 @@ spawn_reclaim_terminal(void)
 	 * invisible group (0) cannot be named: the caller's shell takes the
 	 * terminal back when we are done. */
 	if (self > 0 && tcsetpgrp(0, self) < 0 && errno != ENOTTY)
-		say_debug("cannot take back the terminal: %e");
+		say_debug("cannot take back the terminal: %m");
 }
 
 /*
@@ -67,7 +67,7 @@ exec_search(char *const *argv, char *const *envp)
 		return;
 	}
 	if (!path || !*path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+		path = DEFAULT_PATH;
 	for (p = path;; p = z + 1) {
 		size_t n;
 		z = strchrnul(p, ':');
@@ -135,8 +135,7 @@ exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
 			envp[j++] = home;
 		}
 		envp[j] = NULL;
-		if (spawn_chld_ignored)
-			sig_chld_ignore();
+		sig_ignore_set(spawn_ignored);
 		sig_setmask(&spawn_mask);
 		exec_search(sp->argv, envp);
 		e->stage = STAGE_EXEC;
@@ -223,20 +222,20 @@ spawn_report(const char *cmd, const struct spawn_error *e)
 	errno = e->err;
 	switch (e->stage) {
 	case STAGE_FORK:
-		say_error("cannot start '%s': %e", cmd);
+		say_error("cannot start '%s': %m", cmd);
 		return EXIT_SETUP;
 	case STAGE_CHDIR:
-		say_error("cannot start '%s': cannot change directory: %e", cmd);
+		say_error("cannot start '%s': cannot change directory: %m", cmd);
 		return EXIT_SETUP;
 	case STAGE_CREDS:
-		say_error("cannot start '%s': cannot switch user: %e", cmd);
+		say_error("cannot start '%s': cannot switch user: %m", cmd);
 		return EXIT_SETUP;
 	default:
 		if (e->err == ENOENT || e->err == ENOTDIR) {
 			say_error("%s: command not found", cmd);
 			return EXIT_NOTFOUND;
 		}
-		say_error("%s: cannot execute: %e", cmd);
+		say_error("%s: cannot execute: %m", cmd);
 		return EXIT_NOEXEC;
 	}
 }

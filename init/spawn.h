@@ -23,10 +23,11 @@ struct spawn_error {
 	int err;   /* errno */
 };
 
-/* The caller's signal mask, given back to every payload, and whether it
- * ignored SIGCHLD (given back too). */
+/* The signal mask and the ignored signals every payload starts with: the
+ * caller's (only SIGCHLD's SIG_IGN is seen: the init itself must not
+ * ignore it), or what the launcher asked for with --launcher-signals. */
 extern ksigset spawn_mask;
-extern int spawn_chld_ignored;
+extern ksigset spawn_ignored;
 
 /* Forks and execs; returns the pid, or -1 with *e filled in (the child, if
  * any, has been reaped). */

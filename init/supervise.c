@@ -84,7 +84,6 @@ start(struct supervisor *s, struct service *v)
 	v->started_ms = mono_ms();
 	if ((pid = spawn(&sp, &e)) < 0) {
 		v->status = spawn_report(v->argv[0], &e) << 8;
-		v->exited = 1;
 		schedule_restart(s, v);
 		return;
 	}
@@ -168,7 +167,6 @@ reap(struct supervisor *s)
 		}
 		v->pid = 0;
 		v->status = status;
-		v->exited = 1;
 		say_info("'%s' (pid %d) ended", v->name, (int)pid);
 		if (s->terminal && !s->services_mode)
 			spawn_reclaim_terminal();
@@ -195,7 +193,7 @@ forward(struct supervisor *s, int sig)
 			continue;
 		pid = s->o->pgroup ? -pid : pid;
 		if (kill(pid, to) < 0) {
-			say_debug("cannot forward signal to %d: %e", (int)pid);
+			say_debug("cannot forward signal to %d: %m", (int)pid);
 			continue;
 		}
 		say_debug("forwarded signal %s to %d", sig_name(to, buf), (int)pid);
@@ -333,7 +331,7 @@ supervise(struct supervisor *s)
 	if (!s->services_mode && payload->policy == RESTART_NO)
 		fds_close_from(3);
 	if (chdir("/") < 0)
-		say_warn("cannot change directory to /: %e");
+		say_warn("cannot change directory to /: %m");
 
 	while (!done(s)) {
 		int sig = sig_wait(next_timeout(s));

@@ -19,7 +19,6 @@ struct service {
 	pid_t pgrp;             /* its process group, kept after it ends */
 	pid_t finish_pid;       /* the running ./finish, or 0 */
 	int status;             /* last wait status */
-	int exited;             /* status is valid */
 	long long started_ms;
 	long long restart_at;   /* when to start again, 0 for never */
 	unsigned long delay_ms; /* the next backoff */
@@ -37,7 +36,6 @@ struct supervisor {
 	int terminal;               /* the payload gets the terminal */
 	int self_stopped;           /* we stopped ourselves after a ^Z */
 	int stop_forwarded;         /* we sent the payload its last stop signal */
-	pid_t proc_pid;             /* our pid as /proc names it, 0 if unusable */
 };
 
 /* Starts what s holds and supervises until it is done; then shuts the rest
