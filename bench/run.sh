@@ -5,9 +5,12 @@
 # noisy), written to docs/BENCHMARKS.md with the machine, the versions and
 # the date. Each figure is the median of the rounds, with their min-max.
 # BENCH_ROUNDS (default 5) sets the rounds; BENCH_OUT the output file.
+# Fields of a helper's output are split on purpose: set -- $(helper).
+# shellcheck disable=SC2046,SC2086
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
+# shellcheck source=tests/packages.sh
 . tests/packages.sh
 ensure_packages tini dumb-init catatonit bubblewrap crun runc hyperfine umoci jq util-linux procps || exit 1
 
@@ -81,7 +84,7 @@ done
 
 # ---------------------------------------------------------------------------
 say "bench: idle footprint (all inits at once, 10 s a round, 3 rounds)"
-for r in 1 2 3; do
+for _ in 1 2 3; do
 	declare -A upid=()
 	for i in $INITS; do
 		setsid unshare -p -f --mount-proc "$(init_path "$i")" -- sleep 600 >/dev/null 2>&1 &
@@ -98,8 +101,8 @@ for r in 1 2 3; do
 	sleep 1
 	for i in $INITS; do
 		p=${ipid[$i]}
-		echo "$(awk '/^VmRSS/ {print $2}' /proc/$p/status)" >> "$T/rss-$i"
-		echo "$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup)" >> "$T/pss-$i"
+		awk '/^VmRSS/ {print $2}' /proc/$p/status >> "$T/rss-$i"
+		awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup >> "$T/pss-$i"
 		c0[$i]=$(awk '/ctxt_switches/ {n += $2} END {print n}' /proc/$p/status)
 	done
 	sleep 10
@@ -120,7 +123,7 @@ done
 
 # ---------------------------------------------------------------------------
 say "bench: startup overhead ($ROUNDS rounds of 30 runs each)"
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
 	base=$("$BB/timeit" 30 unshare -p -f --mount-proc /bin/true | median)
 	for i in $INITS; do
 		m=$("$BB/timeit" 30 unshare -p -f --mount-proc "$(init_path "$i")" -- /bin/true | median)
@@ -135,7 +138,7 @@ done
 
 # ---------------------------------------------------------------------------
 say "bench: reaping (20000 orphans exiting, 10000 in a burst; 3 rounds)"
-for r in 1 2 3; do
+for _ in 1 2 3; do
 	for i in $INITS; do
 		out=$(unshare -p -f --mount-proc "$(init_path "$i")" -- "$BB/reap" exit 20000 2>/dev/null)
 		set -- $out
@@ -156,7 +159,7 @@ done
 
 # ---------------------------------------------------------------------------
 say "bench: signal latency ($ROUNDS rounds of 1000 signals, unpinned and pinned)"
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
 	for i in $INITS; do
 		set -- $("$BB/siglat" -n 1000 "$(init_path "$i")" 2>/dev/null)
 		echo "$2" >> "$T/sig-$i"
@@ -179,7 +182,7 @@ done
 
 # ---------------------------------------------------------------------------
 say "bench: shutdown after the payload exits (0, 10, 100 leftovers; $ROUNDS rounds)"
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
 	for k in 0 10 100; do
 		for i in $INITS; do
 			set -- $("$BB/shutdown" "$(init_path "$i")" -- "$k" 2>/dev/null)
@@ -208,7 +211,8 @@ launch() { # NAME N
 	mocker) "$BB/timeit" "$2" "$B/mocker" run -q "$IMG" /bin/true ;;
 	unshare-chroot) "$BB/timeit" "$2" unshare -p -f -m -u --mount-proc="$IMG/proc" chroot "$IMG" /bin/true ;;
 	bwrap) "$BB/timeit" "$2" bwrap --unshare-all --die-with-parent --bind "$IMG" / --proc /proc --dev /dev /bin/true ;;
-	crun) unshare -m sh -c 'mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers; shift
+	crun) # shellcheck disable=SC2016 # arguments of the inner sh
+		unshare -m sh -c 'mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers; shift
 		exec "$@"' sh "$T/empty" "$BB/timeit" "$2" crun --root "$T/crun" run -b "$bundle" bench-crun ;;
 	runc) "$BB/timeit" "$2" runc --root "$T/runc" run -b "$bundle" bench-runc ;;
 	esac
@@ -217,7 +221,8 @@ parallel() { # NAME: wall ms for 100 at once
 	local start end
 	start=$(date +%s%N)
 	case $1 in
-	crun) unshare -m sh -c 'mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers
+	crun) # shellcheck disable=SC2016 # arguments of the inner sh
+		unshare -m sh -c 'mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers
 		for n in $(seq 100); do crun --root "$2" run -b "$3" "p$n" & done; wait' sh "$T/empty" "$T/crun" "$bundle" ;;
 	runc) for n in $(seq 100); do runc --root "$T/runc" run -b "$bundle" "p$n" & done; wait ;;
 	mocker) for n in $(seq 100); do "$B/mocker" run -q "$IMG" /bin/true & done; wait ;;
@@ -227,12 +232,12 @@ parallel() { # NAME: wall ms for 100 at once
 	end=$(date +%s%N)
 	echo $(((end - start) / 1000000))
 }
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
 	for l in $LAUNCHERS; do
 		launch "$l" 20 2>/dev/null | median | awk '{printf "%.3f\n", $1 / 1000}' >> "$T/launch-$l"
 	done
 done
-for r in 1 2 3; do
+for _ in 1 2 3; do
 	for l in $LAUNCHERS; do
 		parallel "$l" >> "$T/par-$l"
 	done
@@ -267,7 +272,7 @@ verdict() { if "$@"; then echo pass; else echo "**miss**"; fi; }
 	echo
 	echo "## Inits"
 	echo
-	echo "| | $(echo $INITS | sed 's/ / | /g') |"
+	echo "| | $(echo $INITS | tr " " "|" | sed "s/|/ | /g") |"
 	echo "|---|$(for i in $INITS; do printf -- '---|'; done)"
 	printf '| size (bytes) |'; for i in $INITS; do set -- $(get "size-$i"); printf ' %s %s |' "$1" "$2"; done; echo
 	printf '| idle VmRSS (kB) |'; for i in $INITS; do printf ' %s |' "$(fmt "$(get "rss-$i")" 0)"; done; echo
@@ -302,7 +307,7 @@ verdict() { if "$@"; then echo pass; else echo "**miss**"; fi; }
 	echo
 	echo "## Launchers: a container running /bin/true on the busybox image"
 	echo
-	echo "| | $(echo $LAUNCHERS | sed 's/ / | /g') |"
+	echo "| | $(echo $LAUNCHERS | tr " " "|" | sed "s/|/ | /g") |"
 	echo "|---|$(for l in $LAUNCHERS; do printf -- '---|'; done)"
 	printf '| one run (ms) |'; for l in $LAUNCHERS; do printf ' %s |' "$(fmt "$(get "launch-$l")" 2)"; done; echo
 	printf '| 100 in parallel, wall (ms) |'; for l in $LAUNCHERS; do printf ' %s |' "$(fmt "$(get "par-$l")" 0)"; done; echo

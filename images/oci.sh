@@ -11,6 +11,8 @@ dir=${1:?usage: oci.sh IMAGE_DIR NAME [CMD]...}
 name=${2:?usage: oci.sh IMAGE_DIR NAME [CMD]...}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=images/busybox/files.sh
 . "$here/busybox/files.sh"
 ensure_package umoci
 ensure_package skopeo
@@ -23,7 +25,12 @@ umoci init --layout "$layout"
 umoci new --image "$layout:latest"
 umoci insert --image "$layout:latest" --history.created "$date" \
 	--history.created_by "images/oci.sh" "$dir/rootfs" /
-set -- --config.entrypoint /sbin/init $(for c in "$@"; do printf -- '--config.cmd %s ' "$c"; done)
+# one --config.cmd per word of CMD, each kept whole (spaces and all)
+for c in "$@"; do
+	set -- "$@" --config.cmd "$c"
+	shift
+done
+set -- --config.entrypoint /sbin/init "$@"
 umoci config --image "$layout:latest" --created "$date" --history.created "$date" \
 	--author "mocker" --config.label "org.opencontainers.image.title=$name" "$@"
 umoci gc --layout "$layout"

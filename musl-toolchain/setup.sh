@@ -23,14 +23,10 @@ need_pkgs=
 command -v musl-gcc >/dev/null 2>&1 || need_pkgs="$need_pkgs musl-tools"
 [ -f /usr/include/linux/capability.h ] || need_pkgs="$need_pkgs linux-libc-dev"
 if [ -n "$need_pkgs" ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		printf '%s: installing%s\n' "$prog" "$need_pkgs" >&2
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq $need_pkgs; } >/dev/null 2>&1 ||
-			fail "apt-get install$need_pkgs failed"
-	else
-		fail "missing packages; run as root: apt-get install -y$need_pkgs"
-	fi
+	# shellcheck source=tests/packages.sh
+	. "$(dirname "$0")/../tests/packages.sh"
+	# shellcheck disable=SC2086 # a list of names
+	ensure_packages $need_pkgs || exit 1
 fi
 
 gcc=${REALGCC:-gcc}

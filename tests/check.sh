@@ -1,18 +1,33 @@
 #!/bin/sh
-# tests/check.sh CC MAX_BYTES: make check. Static analysis and a strict
-# build of everything, and the init's promises: static, small.
+# tests/check.sh CC MAX_BYTES: make check. Static analysis with cppcheck,
+# ShellCheck and gcc -fanalyzer, a strict build of everything, and the
+# init's promises: static, small. Exit 1 at the first finding.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 cc=$1 max=$2
+# shellcheck source=tests/packages.sh
 . tests/packages.sh
-ensure_packages cppcheck file
+ensure_packages cppcheck shellcheck file gcc
 
 echo "  CHECK   cppcheck"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	--inline-suppr --std=c11 -D__linux__ -D__x86_64__ -Iinit -Isetup \
-	--suppress=missingIncludeSystem init setup tests/helpers
+	--inline-suppr --std=c11 -D__linux__ -D__x86_64__ -Icommon -Iinit -Isetup \
+	--suppress=missingIncludeSystem common init setup tests/helpers
 
-echo "  CHECK   -Wall -Wextra -Werror build"
+echo "  CHECK   shellcheck"
+# every shell script of the project, following what each one sources
+git ls-files '*.sh' .ci/run | xargs shellcheck -x
+
+echo "  CHECK   gcc -fanalyzer (the launcher and the shared code)"
+mkdir -p build/analyzer
+printf '#define MOCKER_VERSION "0"\n#define MOCKER_COMMIT "0"\n' > build/analyzer/version.h
+for f in setup/*.c common/*.c; do
+	gcc -std=gnu11 -D_GNU_SOURCE -fanalyzer -Werror -Wall -Wextra -Wno-unused-parameter \
+		-Icommon -Isetup -Ibuild/analyzer -c -o /dev/null "$f"
+done
+rm -rf build/analyzer
+
+echo "  CHECK   -Wall -Wextra -Wformat=2 -Werror build"
 strict=build/strict
 rm -rf "$strict"
 make -s B="$strict" CC="$cc" CFLAGS="-O2 -Werror" all helpers >/dev/null

@@ -1,6 +1,11 @@
 #!/bin/bash
 # mocker-init as PID 1 and as a subreaper: /proc, hostname, reaping,
 # signals, graceful shutdown, inheritance, descriptors, idle, bad input.
+# Scripts for containers are single-quoted on purpose (SC2016); ptyrun reads
+# the backslash escapes of its "send" lines itself (SC2028); bg sets its
+# variable with printf -v, which shellcheck takes for a subshell (SC2031).
+# shellcheck disable=SC2016,SC2028,SC2031
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 oneTimeSetUp() {
@@ -130,19 +135,22 @@ test_subreaper_when_not_pid1() {
 test_tini_compatible_flags_and_variables() {
 	local out
 	assertEquals "-s accepted" 0 "$("$INIT" -s -- true; echo $?)"
-	assertEquals "TINI_SUBREAPER accepted" 0 "$(TINI_SUBREAPER= "$INIT" -- true; echo $?)"
+	assertEquals "TINI_SUBREAPER accepted" 0 "$(TINI_SUBREAPER='' "$INIT" -- true; echo $?)"
 	out=$(TINI_VERBOSITY=2 "$INIT" -- true 2>&1)
 	echo "$out" | grep -q "started 'true'" || fail "TINI_VERBOSITY: $out"
-	out=$(TINI_KILL_PROCESS_GROUP=1 MOCKER_INIT_VERBOSITY=3 "$INIT" -- sh -c 'kill -USR1 $PPID; sleep 0.2' 2>&1)
+	# the payload waits until the signal comes back to it
+	out=$(TINI_KILL_PROCESS_GROUP=1 MOCKER_INIT_VERBOSITY=3 timeout 10 "$INIT" -- \
+		sh -c 'trap "exit 0" USR1; kill -USR1 $PPID; while :; do sleep 0.01; done' 2>&1)
 	echo "$out" | grep -q 'forwarded signal USR1 to -' || fail "TINI_KILL_PROCESS_GROUP: $out"
 	assertEquals "-e with tini's meaning" 0 "$("$INIT" -e 3 -- sh -c 'exit 3'; echo $?)"
 	assertEquals "-p with a tini signal name" 0 "$("$INIT" -p SIGKILL -- true; echo $?)"
 }
 
 test_warns_when_reaping_others() {
-	run_in_ns "$R" -w -- sh -c 'orphans 3 >/dev/null; sleep 0.2' 2>"$T/err"
+	# reaped while the payload runs, or at its end: a warning either way
+	run_in_ns "$R" -w -- sh -c 'orphans 3 >/dev/null' 2>"$T/err"
 	assertTrue "a warning per reaped orphan: $(cat "$T/err")" "[ $(grep -c 'reaped process' "$T/err") -ge 3 ]"
-	run_in_ns "$R" -- sh -c 'orphans 3 >/dev/null; sleep 0.2' 2>"$T/err"
+	run_in_ns "$R" -- sh -c 'orphans 3 >/dev/null' 2>"$T/err"
 	assertEquals "none without -w" 0 "$(grep -c 'reaped' "$T/err")"
 }
 
@@ -299,8 +307,8 @@ test_shutdown_ends_when_leftovers_cannot_be_found() {
 
 test_false_variable_turns_a_tini_one_off() {
 	local out
-	out=$(TINI_KILL_PROCESS_GROUP=1 MOCKER_INIT_PGROUP=0 MOCKER_INIT_VERBOSITY=3 run_in_ns "$R" -- \
-		sh -c 'kill -USR1 1; sleep 0.2' 2>&1)
+	out=$(TINI_KILL_PROCESS_GROUP=1 MOCKER_INIT_PGROUP=0 MOCKER_INIT_VERBOSITY=3 timeout 10 \
+		run_in_ns "$R" -- sh -c 'trap "exit 0" USR1; kill -USR1 1; while :; do sleep 0.01; done' 2>&1)
 	echo "$out" | grep -q 'forwarded signal USR1 to [0-9]' || fail "to the pid, not the group: $out"
 }
 
@@ -328,6 +336,7 @@ test_inherited_fds_closed_after_start() {
 test_listen_pid_rewritten() {
 	local out
 	out=$(sh -c "LISTEN_PID=\$\$ LISTEN_FDS=1 exec '$INIT' -- sh -c 'echo \$LISTEN_PID \$\$'")
+	# shellcheck disable=SC2086 # two fields
 	set -- $out
 	assertEquals "LISTEN_PID names the payload" "$2" "$1"
 	out=$(LISTEN_PID=4242 "$INIT" -- sh -c 'echo $LISTEN_PID')
@@ -345,7 +354,8 @@ test_idle_init_makes_no_system_calls() {
 	sleep 10 # the measurement itself: 10 s of idle
 	b=$(ctxt_switches "$init")
 	assertEquals "context switches over 10 s of idle" "$a" "$b"
-	assertTrue "blocked in rt_sigtimedwait" "grep -q '^128 ' /proc/$init/syscall 2>/dev/null || true"
+	assertTrue "blocked in rt_sigtimedwait: $(cat "/proc/$init/syscall")" \
+		"grep -q '^$(rt_sigtimedwait_nr) ' /proc/$init/syscall"
 }
 
 # --- exec mode ---------------------------------------------------------------------
@@ -410,6 +420,47 @@ test_bad_input() {
 	assertEquals "empty command: not found" 127 $?
 }
 
+# init_text STATUS EXPECTED ARGS...: the one line, whole.
+init_text() {
+	local status=$1 want=$2 rc
+	shift 2
+	"$INIT" "$@" 2>"$T/err" >/dev/null
+	rc=$?
+	assertEquals "'$*': exit $status" "$status" "$rc"
+	assertEquals "'$*': the message" "mocker-init: $want" "$(cat "$T/err")"
+}
+
+test_every_option_says_what_is_wrong() {
+	local u='; usage: mocker-init [OPTION]... [--] COMMAND [ARG]... (see --help)' opt
+	for opt in -H --hostname -p --pdeathsig -e --expect -r --rewrite -t --grace -R \
+		--restart --services -u --user --launcher-signals; do
+		init_text 2 "option '$opt' needs a value$u" "$opt"
+	done
+	init_text 2 "-p 'NOSUCH': unknown signal$u" -p NOSUCH -- true
+	init_text 2 "-e '256': not an exit code (0-255)$u" -e 256 -- true
+	init_text 2 "--expect 'x': not an exit code (0-255)$u" --expect x -- true
+	init_text 2 "-r 'TERM': expected FROM:TO$u" -r TERM -- true
+	init_text 2 "-r 'FOO:TERM': unknown signal$u" -r FOO:TERM -- true
+	init_text 2 "-t 'abc': expected seconds, fractions allowed$u" -t abc -- true
+	init_text 2 "--grace '': expected seconds, fractions allowed$u" --grace= -- true
+	init_text 2 "-R 'sometimes': expected no, on-failure[:N] or always$u" -R sometimes -- true
+	init_text 2 "-R 'on-failure:0': expected on-failure:N with N > 0$u" -R on-failure:0 -- true
+	init_text 2 "-u '': expected USER[:GROUP]$u" -u '' -- true
+	init_text 2 "--launcher-signals '12': expected MASK:IGNORED in hex (mocker-init signals v1)$u" \
+		--launcher-signals 12 -- true
+	init_text 2 "option '--pause=1' takes no value$u" --pause=1
+	init_text 2 "unknown option '--bogus'$u" --bogus -- true
+	init_text 2 "--grace 'abc': expected seconds, fractions allowed$u" --grace=abc -- true
+	MOCKER_INIT_GRACE=abc init_text 2 "MOCKER_INIT_GRACE 'abc': expected seconds, fractions allowed$u" \
+		-- true
+	MOCKER_INIT_PGROUP=maybe init_text 2 "MOCKER_INIT_PGROUP 'maybe': expected 1 or 0$u" -- true
+	# values that only setup can judge: 125
+	init_text 125 "--hostname 'bad_name': invalid hostname" -H bad_name -- true
+	init_text 125 "--services '/nonexistent': No such file or directory" \
+		--services /nonexistent
+	init_text 125 "--user 'nosuchuser': unknown user" -u nosuchuser -- true
+}
+
 test_many_arguments() {
 	local out
 	out=$("$INIT" -- sh -c 'echo $#' sh $(seq 20000))
@@ -426,4 +477,5 @@ test_help_and_version() {
 	"$INIT" -h | grep -q '^usage: mocker-init' || fail "help on stdout"
 }
 
+# shellcheck source=/dev/null # shunit2 itself: not ours to check
 . "$SHUNIT2"

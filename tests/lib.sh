@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib.sh: shared by the *_test.sh suites (bash, shunit2).
 #
 # Every suite gets its own scratch directory, $T; what a test starts in the
@@ -10,10 +11,12 @@ B=${B:-$TOP/build}
 MOCKER=$B/mocker
 INIT=$B/mocker-init
 IMAGE=$B/images/busybox/rootfs
+# shellcheck disable=SC2034 # for the suites
 APPLIANCE=$B/images/appliance/rootfs
 HELPERS=$B/helpers
 SHUNIT2=${SHUNIT2:-/usr/share/shunit2/shunit2}
 export LC_ALL=C
+# shellcheck disable=SC2034 # read by shunit2
 SHUNIT_COLOR=none
 
 T=$(mktemp -d /tmp/mocker-test.XXXXXX)
@@ -56,8 +59,10 @@ kill_bg() {
 		# the whole tree: an init killed alone leaves its payload, which
 		# runs in a process group of its own, to the host's init
 		d=$(descendants_of "$p")
+		# shellcheck disable=SC2086 # $d: a list of pids
 		kill -STOP $p $d 2>/dev/null
 		kill -KILL -- "-$p" 2>/dev/null
+		# shellcheck disable=SC2086 # $d: a list of pids
 		kill -KILL $p $d 2>/dev/null
 	done
 	for p in "${BG_PIDS[@]}"; do
@@ -166,6 +171,7 @@ children_of() {
 	for f in /proc/[0-9]*/stat; do
 		read -r line < "$f" 2>/dev/null || continue
 		rest=${line##*) }
+		# shellcheck disable=SC2086 # the fields of stat
 		set -- $rest
 		if [ "$2" = "$want" ]; then
 			f=${f#/proc/}
@@ -254,4 +260,23 @@ no_zombies_in_ns() {
 # Voluntary plus involuntary context switches of a pid.
 ctxt_switches() {
 	awk '/ctxt_switches/ {n += $2} END {print n}' "/proc/$1/status"
+}
+
+# The number of rt_sigtimedwait on this machine, as /proc/PID/syscall shows it.
+rt_sigtimedwait_nr() {
+	case $(uname -m) in
+	x86_64) echo 128 ;;
+	aarch64) echo 137 ;;
+	*) echo "rt_sigtimedwait_nr: add $(uname -m)" >&2; echo -1 ;;
+	esac
+}
+
+# The launcher and its init copied where any user can run them: the
+# checkout may lie in a directory others cannot enter (mode 0700, /root).
+# Echoes the copied mocker's path; images for such users go under $T too.
+mocker_for_all() {
+	mkdir -p "$T/all"
+	cp "$MOCKER" "$INIT" "$T/all/"
+	chmod 755 "$T/all" "$T/all/mocker" "$T/all/mocker-init"
+	echo "$T/all/mocker"
 }

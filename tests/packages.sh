@@ -1,4 +1,8 @@
-# ensure_packages PKG...: install missing Debian packages as root.
+# shellcheck shell=sh
+# ensure_packages PKG...: installs the Debian packages that are missing, as
+# root; otherwise says what to install. 0, or 1 after one line on stderr.
+# The one package installer of the project: the Makefile's toolchain and
+# images, the tests and the benchmarks all use it.
 ensure_packages() {
 	missing=
 	for p in "$@"; do
@@ -6,13 +10,14 @@ ensure_packages() {
 	done
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-		echo "tests: missing packages; run as root: apt-get install -y$missing" >&2
+		echo "missing packages; run as root: apt-get install -y$missing" >&2
 		return 1
 	fi
-	echo "tests: installing$missing" >&2
+	echo "installing$missing" >&2
+	# shellcheck disable=SC2086 # $missing: a list of names
 	if ! { apt-get install -y -qq $missing || { apt-get update -qq &&
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; }; } >/dev/null 2>&1; then
-		echo "tests: apt-get install$missing failed" >&2
+		echo "apt-get install$missing failed" >&2
 		return 1
 	fi
 }

@@ -2,7 +2,13 @@
 # mocker-init and the images under the runtimes users already have: the OCI
 # archive in Podman and skopeo, bundles under crun and runc, Podman's
 # --init, and containerd's ctr (Kubernetes' runtime layer).
+# Scripts for containers are single-quoted on purpose (SC2016); ptyrun reads
+# the backslash escapes of its "send" lines itself (SC2028); bg sets its
+# variable with printf -v, which shellcheck takes for a subshell (SC2031).
+# shellcheck disable=SC2016,SC2028,SC2031
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/packages.sh
 . "$TOP/tests/packages.sh"
 
 OCI=$B/images/busybox/oci
@@ -220,4 +226,5 @@ test_docker_init_path() {
 	echo "$out" | grep -q 'docker-init -- /bin/sh' || fail "docker --init: $out"
 }
 
+# shellcheck source=/dev/null # shunit2 itself: not ours to check
 . "$SHUNIT2"

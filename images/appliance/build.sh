@@ -10,6 +10,8 @@ set -eu
 base=${1:?usage: build.sh BUSYBOX_IMAGE_DIR OUTDIR}
 out=${2:?usage: build.sh BUSYBOX_IMAGE_DIR OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=images/busybox/files.sh
 . "$here/../busybox/files.sh"
 
 tmp=$out/rootfs.new

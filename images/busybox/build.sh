@@ -10,6 +10,8 @@ set -eu
 init=${1:?usage: build.sh INIT OUTDIR}
 out=${2:?usage: build.sh INIT OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=images/busybox/files.sh
 . "$here/files.sh"
 
 busybox=/bin/busybox

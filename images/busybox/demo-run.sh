@@ -10,7 +10,7 @@ trap 'rm -f "$out"' EXIT
 echo "== on the host"
 echo "hostname:        $(hostname)"
 echo "mount points:    $(wc -l < /proc/self/mountinfo), among them $(awk '{print $5}' /proc/self/mountinfo | grep -v '^/$' | head -n 3 | tr '\n' ' ')..."
-echo "processes:       $(ls -d /proc/[0-9]* | wc -l)"
+echo "processes:       $(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)"
 echo "== in the container: $mocker run $rootfs sh /usr/share/mocker/demo.sh"
 status=0
 "$mocker" run "$rootfs" sh /usr/share/mocker/demo.sh | tee "$out" || status=$?
@@ -18,6 +18,7 @@ status=0
 # mount points none may show.
 inside=$(sed -n 's/^mount points: *//p' "$out")
 seen=0 total=0
+# shellcheck disable=SC2013 # mount points are words here (no blanks in them)
 for m in $(awk '{print $5}' /proc/self/mountinfo); do
 	case $m in /|/proc|/sys|/dev) continue ;; esac
 	total=$((total + 1))

@@ -1,17 +1,13 @@
+# shellcheck shell=sh
 # Shared by the image builders: packages, /etc files, reproducible trees.
 
-# ensure_package PKG: install a Debian package when we are root, else say
-# what to install and fail.
+# shellcheck source=tests/packages.sh
+# shellcheck disable=SC2154 # $top: the checkout, set by the caller
+. "$top/tests/packages.sh"
+
+# ensure_package PKG: the package, or exit 1 with one line.
 ensure_package() {
-	dpkg -s "$1" >/dev/null 2>&1 && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		echo "images: installing $1" >&2
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; } \
-			>/dev/null 2>&1 || { echo "images: apt-get install $1 failed" >&2; exit 1; }
-	else
-		echo "images: missing package; run as root: apt-get install -y $1" >&2
-		exit 1
-	fi
+	ensure_packages "$1" || exit 1
 }
 
 # write_etc ROOT HOSTNAME: the accounts the tests and the appliance use.
