@@ -10,6 +10,8 @@
 #   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
 #   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
 #
+# The launcher links a static libseccomp built from Debian's sources with
+# the same compiler (musl-toolchain/libseccomp.sh; docs/dependencies.md).
 # CC is the musl toolchain from musl-toolchain/ unless given: make CC=gcc
 # builds a glibc variant (for valgrind; add STATIC=0 for sanitizers).
 # V=1 shows the commands.
@@ -45,12 +47,12 @@ INIT_CFLAGS = -Iinit -Os -flto -fno-asynchronous-unwind-tables -fno-unwind-table
 INIT_LDFLAGS = -no-pie -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,-z,max-page-size=4096 -s
 INIT_MAX_BYTES = 24576
-SETUP_CFLAGS = -Isetup -DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-init\"
+SETUP_CFLAGS = -Isetup -I$(DEPS)/include -DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-init\"
 
 # init/ and setup/ each build on common/, never on each other: the shared
 # code is compiled twice, once with each program's flags.
 INIT_SRC   = $(wildcard init/*.c)
-SETUP_SRC  = $(wildcard setup/*.c)
+SETUP_SRC  = $(filter-out setup/seccomp_gen.c,$(wildcard setup/*.c))
 COMMON_SRC = $(wildcard common/*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
@@ -58,6 +60,11 @@ BENCH_SRC  = $(wildcard bench/*.c)
 OBJ       = $(B)/obj
 GEN       = $(B)/gen
 VERSION_H = $(GEN)/version.h
+# Libraries the launcher links, built once from Debian's sources with $(CC)
+# (musl-toolchain/libseccomp.sh): mocker stays one static binary.
+DEPS      = $(B)/deps
+SECCOMP_A = $(DEPS)/lib/libseccomp.a
+SECCOMP_H = $(GEN)/seccomp_default.h
 INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/init/common-%.o)
 SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/setup/common-%.o)
 HELPERS   = $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
@@ -100,7 +107,7 @@ $(OBJ)/init/%.o: init/%.c $(B)/.flags | $(TOOLCHAIN)
 $(OBJ)/init/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(INIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Os -MMD -MP -c -o $@ $<
 
-$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN)
+$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN) $(SECCOMP_A) $(SECCOMP_H)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(SETUP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OBJ)/setup/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
@@ -110,8 +117,19 @@ $(B)/mocker-init: $(INIT_OBJ)
 	$(call say,LD,$@)$(CC) $(CFLAGS) -Os -flto $(BASE_LDFLAGS) $(INIT_LDFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJ)
 	$(Q)strip -R .comment $@
 
-$(B)/mocker: $(SETUP_OBJ)
-	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ)
+$(B)/mocker: $(SETUP_OBJ) $(SECCOMP_A)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ) $(SECCOMP_A)
+
+$(SECCOMP_A): musl-toolchain/libseccomp.sh $(B)/.flags | $(TOOLCHAIN)
+	$(call say,LIB,libseccomp)sh musl-toolchain/libseccomp.sh $(DEPS) "$(CC)"
+
+# The seccomp filter for the default capabilities, compiled at build time
+# by libseccomp from the policy (setup/seccomp_policy.c).
+$(B)/seccomp_gen: setup/seccomp_gen.c setup/seccomp_policy.c setup/seccomp_policy.h setup/caps.h $(SECCOMP_A) $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SETUP_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) \
+		-o $@ setup/seccomp_gen.c setup/seccomp_policy.c $(SECCOMP_A)
+$(SECCOMP_H): $(B)/seccomp_gen
+	$(call say,GEN,$@)mkdir -p $(@D) && $(B)/seccomp_gen > $@.tmp && mv $@.tmp $@
 
 # Small static programs the tests run inside images.
 helpers: $(HELPERS)
@@ -139,7 +157,7 @@ run: all $(B)/images/busybox/.stamp
 test: all helpers images
 	$(Q)sh tests/run.sh $(if $(REPEAT),--repeat $(REPEAT))
 
-check: $(B)/mocker-init
+check: all
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"
 
 bench: all images $(BENCH_BIN)

@@ -24,12 +24,6 @@ static const char *const names[] = {
 #define NCAPS ((int)(sizeof names / sizeof names[0]))
 
 #define B(c) (1ULL << (c))
-/* What Docker and Podman give a container by default. */
-static const uint64_t docker_default =
-	B(CAP_CHOWN) | B(CAP_DAC_OVERRIDE) | B(CAP_FSETID) | B(CAP_FOWNER) |
-	B(CAP_MKNOD) | B(CAP_NET_RAW) | B(CAP_SETGID) | B(CAP_SETUID) |
-	B(CAP_SETFCAP) | B(CAP_SETPCAP) | B(CAP_NET_BIND_SERVICE) |
-	B(CAP_SYS_CHROOT) | B(CAP_KILL) | B(CAP_AUDIT_WRITE);
 
 int
 cap_parse(const char *name)
@@ -61,7 +55,7 @@ caps_effective(uint64_t add, uint64_t drop, int last)
 {
 	uint64_t all = (B(last) << 1) - 1;
 
-	return ((docker_default & ~drop) | add) & all;
+	return ((CAPS_DEFAULT & ~drop) | add) & all;
 }
 
 int

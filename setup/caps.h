@@ -9,6 +9,14 @@
 
 #define CAPS_ALL (~0ULL)
 
+/* What Docker and Podman give a container by default. */
+#define CAPS_DEFAULT ( \
+	1ULL << 0 /* CHOWN */ | 1ULL << 1 /* DAC_OVERRIDE */ | 1ULL << 3 /* FOWNER */ | \
+	1ULL << 4 /* FSETID */ | 1ULL << 5 /* KILL */ | 1ULL << 6 /* SETGID */ | \
+	1ULL << 7 /* SETUID */ | 1ULL << 8 /* SETPCAP */ | 1ULL << 10 /* NET_BIND_SERVICE */ | \
+	1ULL << 13 /* NET_RAW */ | 1ULL << 18 /* SYS_CHROOT */ | 1ULL << 27 /* MKNOD */ | \
+	1ULL << 29 /* AUDIT_WRITE */ | 1ULL << 31 /* SETFCAP */)
+
 /* "NET_ADMIN", "CAP_NET_ADMIN", "net_admin" → number; -1 if unknown. */
 int cap_parse(const char *name);
 

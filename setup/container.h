@@ -3,6 +3,7 @@
 #define MOCKER_CONTAINER_H
 
 #include <limits.h>
+#include <linux/filter.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -28,6 +29,7 @@ struct container {
 	unsigned long long sigmask; /* the caller's, for the payload */
 	unsigned long long ignored; /* signals our caller ignored */
 	struct cgroup cg;          /* host side */
+	struct sock_fprog seccomp; /* the filter, made on the host */
 
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* our end of the socket to the launcher */

@@ -29,6 +29,7 @@
 #include "hostname.h"
 #include "log.h"
 #include "run.h"
+#include "seccomp_filter.h"
 
 #ifndef MOCKER_INIT_PATH
 #define MOCKER_INIT_PATH "/usr/local/bin/mocker-init"
@@ -132,6 +133,8 @@ prepare(struct container *ct, const struct config *c)
 	ct->userns = ct->rootless || c->userns;
 	ct->last_cap = caps_last();
 	ct->caps = caps_effective(c->cap_add, c->cap_drop, ct->last_cap);
+	if (c->seccomp && seccomp_filter_for(ct->caps, &ct->seccomp) < 0)
+		die_errno(EXIT_SETUP, "cannot make the seccomp filter");
 	ct->tty = isatty(0) && tcgetpgrp(0) == getpgrp();
 	ct->ignored = ignored_signals();
 

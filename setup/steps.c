@@ -20,7 +20,7 @@
 #include "log.h"
 #include "mocker.h"
 #include "net.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "steps.h"
 #include "sys.h"
 
@@ -192,7 +192,7 @@ step_no_new_privs(struct container *ct, const char **why)
 int
 step_seccomp(struct container *ct, const char **why)
 {
-	return ct->c->seccomp ? seccomp_load_default() : 0;
+	return ct->c->seccomp ? seccomp_install(&ct->seccomp) : 0;
 }
 
 /* Closes every descriptor from first on, but keep (or -1). */

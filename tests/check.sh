@@ -11,7 +11,7 @@ ensure_packages cppcheck shellcheck file gcc
 
 echo "  CHECK   cppcheck"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	--inline-suppr --std=c11 -D__linux__ -D__x86_64__ -Icommon -Iinit -Isetup \
+	--inline-suppr --std=c11 -D__linux__ -D__x86_64__ -Icommon -Iinit -Isetup -Ibuild/gen \
 	--suppress=missingIncludeSystem common init setup tests/helpers
 
 echo "  CHECK   shellcheck"
@@ -23,7 +23,7 @@ mkdir -p build/analyzer
 printf '#define MOCKER_VERSION "0"\n#define MOCKER_COMMIT "0"\n' > build/analyzer/version.h
 for f in setup/*.c common/*.c; do
 	gcc -std=gnu11 -D_GNU_SOURCE -fanalyzer -Werror -Wall -Wextra -Wno-unused-parameter \
-		-Icommon -Isetup -Ibuild/analyzer -c -o /dev/null "$f"
+		-Icommon -Isetup -Ibuild/analyzer -Ibuild/deps/include -Ibuild/gen -c -o /dev/null "$f"
 done
 rm -rf build/analyzer
 

@@ -12,6 +12,17 @@
  *   mknod-b       a block device node; mknod-mem: /dev/mem (char 1:1)
  *   mknod-null    a null device node (allowed); mkfifo (allowed)
  *   bpf, perf, userfaultfd, open-by-handle, settime, kexec, module
+ *   io-uring      io_uring_setup
+ *   vsock         socket(AF_VSOCK); vsock-hi: the same with junk in the
+ *                 upper half of the family (the kernel reads an int)
+ *   tiocsti-hi    TIOCSTI with junk in the upper half of the request
+ *   open-tree-attr  open_tree_attr (Linux 6.15, number 467) of /
+ *   newer         system call 500, newer than any filter knows (ENOSYS)
+ *   fchmodat2     fchmodat2 of /tmp (452: allowed, newer than libseccomp)
+ *   i386          getpid through int 0x80, the i386 ABI (x86_64 only)
+ *   x32           getpid through the x32 ABI (x86_64 only)
+ *   keyring=ID    read key ID (a number), as its possessor could
+ *   inet          socket(AF_INET) (allowed)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +30,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -93,6 +106,31 @@ try(const char *t)
 	}
 	if (!strcmp(t, "kexec")) return syscall(SYS_kexec_load, 0, 0, NULL, 0);
 	if (!strcmp(t, "module")) return syscall(SYS_init_module, NULL, 0, "");
+	if (!strcmp(t, "io-uring")) return syscall(425 /* io_uring_setup */, 1, NULL);
+	if (!strcmp(t, "vsock")) return syscall(SYS_socket, 40 /* AF_VSOCK */, SOCK_STREAM, 0);
+	if (!strcmp(t, "vsock-hi"))
+		return syscall(SYS_socket, 0x100000000L | 40, SOCK_STREAM, 0);
+	if (!strcmp(t, "inet")) return syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	if (!strcmp(t, "tiocsti-hi")) return syscall(SYS_ioctl, 0, 0x100000000L | TIOCSTI, &c);
+	if (!strcmp(t, "open-tree-attr")) return syscall(467, AT_FDCWD, "/", 1 /* CLONE */, NULL, 0);
+	if (!strcmp(t, "newer")) return syscall(500, 0, 0, 0);
+	if (!strncmp(t, "keyring=", 8)) {
+		char buf[256];
+		return syscall(SYS_keyctl, 11 /* KEYCTL_READ */, atol(t + 8), buf, sizeof buf);
+	}
+	if (!strcmp(t, "fchmodat2")) return syscall(452, AT_FDCWD, "/tmp", 01777, 0);
+#if defined(__x86_64__)
+	if (!strcmp(t, "i386")) {
+		long r;
+		__asm__ volatile ("int $0x80" : "=a"(r) : "a"(20 /* i386 getpid */) : "memory");
+		if (r < 0) {
+			errno = (int)-r;
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(t, "x32")) return syscall(0x40000000 | 39 /* getpid */);
+#endif
 	errno = ENOSYS;
 	fprintf(stderr, "probe: unknown test %s\n", t);
 	return -2;
