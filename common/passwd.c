@@ -12,23 +12,28 @@
 #define FIELDS 7
 #define PASSWD_MAX_BYTES (4 << 20)
 
-/* Calls fn on every line of path (split into at most FIELDS ':' fields);
- * stops when fn returns non-zero and returns that. Lines longer than the
- * buffer are skipped. -1 with errno when the file cannot be read. */
+int
+creds_open(const char *path)
+{
+	/* The file comes from an image: a FIFO must not block us. */
+	return sys_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+}
+
+/* Calls fn on every line of the file fd (split into at most FIELDS ':'
+ * fields); stops when fn returns non-zero and returns that. Lines longer
+ * than the buffer are skipped. -1 with errno when the file cannot be read. */
 static int
-each_line(const char *path, int (*fn)(char **f, int n, void *ctx), void *ctx)
+each_line(int fd, int (*fn)(char **f, int n, void *ctx), void *ctx)
 {
 	char buf[4096];
 	size_t have = 0, total = 0;
 	struct stat st;
-	int fd, skipping = 0, ret = 0;
+	int skipping = 0, ret = 0;
 
-	/* The file comes from an image: a FIFO must not block us, nor
-	 * /dev/zero keep us reading. */
-	if ((fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+	/* Only a regular file: not /dev/zero to keep us reading. */
+	if (fd < 0)
 		return -1;
 	if (sys_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
 		errno = EINVAL;
 		return -1;
 	}
@@ -75,7 +80,6 @@ each_line(const char *path, int (*fn)(char **f, int n, void *ctx), void *ctx)
 			break;
 	}
 out:
-	close(fd);
 	return ret;
 }
 
@@ -141,8 +145,7 @@ group_line(char **f, int n, void *ctx)
 }
 
 int
-creds_lookup(const char *spec, const char *passwd, const char *group,
-             struct creds *c, const char **why)
+creds_lookup(const char *spec, int passwd, int group, struct creds *c, const char **why)
 {
 	char user[256], uname[256] = "";
 	const char *colon = strchr(spec, ':');
@@ -150,8 +153,6 @@ creds_lookup(const char *spec, const char *passwd, const char *group,
 	struct lookup l = { .c = c, .name_out = uname };
 	unsigned long id;
 
-	passwd = passwd ? passwd : PASSWD_FILE;
-	group = group ? group : GROUP_FILE;
 	memset(c, 0, sizeof *c);
 	strcpy(c->home, "/");
 	*why = "bad user";

@@ -15,12 +15,16 @@ struct creds {
 	char home[256];
 };
 
+/* Opens a passwd or group file for creds_lookup: -1 with errno if it
+ * cannot be (which creds_lookup takes as a missing file). */
+int creds_open(const char *path);
+
 /* Fills c for spec ("name", "1234", "name:group", "1234:5678"), reading
- * passwd and group files (NULL for the defaults). A name that is not found is
- * an error; a number without an entry gets gid 0 and HOME=/ as in Docker.
- * Returns 0, or -1 with *why set to a static message. */
-int creds_lookup(const char *spec, const char *passwd, const char *group,
-                 struct creds *c, const char **why);
+ * the passwd and group files open at passwd and group (-1: missing; read
+ * from where they stand). A name that is not found is an error; a number
+ * without an entry gets gid 0 and HOME=/ as in Docker. Returns 0, or -1
+ * with *why set to a static message. */
+int creds_lookup(const char *spec, int passwd, int group, struct creds *c, const char **why);
 
 /* setgroups, setgid, setuid; 0 or -1 with errno. */
 int creds_apply(const struct creds *c);

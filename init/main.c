@@ -88,6 +88,8 @@ main(int argc, char **argv)
 		 * payload is to start with. */
 		spawn_mask = opts.payload_mask;
 		spawn_ignored = opts.payload_ignored;
+		/* run from a sealed copy in memory: "memfd:..." is no name */
+		prctl(PR_SET_NAME, "init");
 	}
 	sup.o = &opts;
 	if (sys_getcwd(cwd, sizeof cwd) > 0 && cwd[0] == '/')
@@ -108,8 +110,11 @@ main(int argc, char **argv)
 	if (opts.hostname && nssetup_hostname(opts.hostname, &why) < 0)
 		die(EXIT_SETUP, "cannot %s: %m", why);
 	if (opts.user) {
-		if (creds_lookup(opts.user, NULL, NULL, &creds, &why) < 0)
+		int pw = creds_open(PASSWD_FILE), gr = creds_open(GROUP_FILE);
+		if (creds_lookup(opts.user, pw, gr, &creds, &why) < 0)
 			die(EXIT_SETUP, "--user '%s': %s", opts.user, why);
+		close(pw);
+		close(gr);
 		sup.creds = &creds;
 	}
 	if (opts.exec) {

@@ -38,7 +38,9 @@ add_deb_src() {
 	list=/etc/apt/sources.list.d/mocker-deb-src.sources
 	: > "$list.tmp"
 	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] && [ "$f" != "$list" ] || continue
+		if ! [ -e "$f" ] || [ "$f" = "$list" ]; then
+			continue
+		fi
 		# each stanza of type deb, again as deb-src
 		awk 'BEGIN { RS = ""; ORS = "\n\n" }
 		     /(^|\n)Types:[^\n]*deb([ \n]|$)/ && !/disabled-by/ {
@@ -69,7 +71,7 @@ mkdir -p "$build"
 log=$src/build.log
 # its own flags: a user's CFLAGS (-Werror in make check) are for our code,
 # and our make's command-line variables (CC=, CFLAGS=) must not reach its
-unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL DESTDIR PREFIX BINDIR MANDIR CFLAGS CPPFLAGS LDFLAGS
 (cd "$build" && CC="$cc" CFLAGS="-O2" "$dir/configure" --quiet --enable-static \
 	--disable-shared --prefix="$prefix" && make -s -C src && make -s -C src install &&
 	make -s -C include install) >"$log" 2>&1 ||

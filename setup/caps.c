@@ -73,16 +73,13 @@ caps_limit_bounding(uint64_t keep, int last)
 }
 
 int
-caps_set(uint64_t keep, uid_t uid)
+caps_set(uint64_t keep)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2];
-	uint64_t inh = uid == 0 ? keep : 0;
 
 	memset(d, 0, sizeof d);
 	d[0].effective = d[0].permitted = (uint32_t)keep;
 	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
-	d[0].inheritable = (uint32_t)inh;
-	d[1].inheritable = (uint32_t)(inh >> 32);
 	return (int)syscall(SYS_capset, &h, d);
 }

@@ -1,6 +1,6 @@
 /* Capabilities of the container: Docker's default set, --cap-add and
- * --cap-drop, applied to the bounding, permitted, effective and inheritable
- * sets; ambient cleared. */
+ * --cap-drop, applied to the bounding, permitted and effective sets;
+ * inheritable and ambient empty. */
 #ifndef MOCKER_CAPS_H
 #define MOCKER_CAPS_H
 
@@ -32,9 +32,10 @@ uint64_t caps_effective(uint64_t add, uint64_t drop, int last);
  * clears the ambient set. 0 or -1 with errno. Needs CAP_SETPCAP. */
 int caps_limit_bounding(uint64_t keep, int last);
 
-/* Sets permitted and effective to keep, and inheritable to keep when the
- * payload runs as root (uid 0), else to nothing (CVE-2022-24769: no
- * inheritable capabilities for non-root payloads). */
-int caps_set(uint64_t keep, uid_t uid);
+/* Sets permitted and effective to keep, and inheritable to nothing: an
+ * inheritable set lets a program with file capabilities (cap_net_raw+ei)
+ * regain them after a change of user (CVE-2022-29162); Docker sets none
+ * either. The ambient set is cleared by caps_limit_bounding. */
+int caps_set(uint64_t keep);
 
 #endif

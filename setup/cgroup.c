@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,7 @@ static int
 v1_hierarchy(const char *controller, char *out)
 {
 	static const char *const names[][2] = {
-		{ "memory", "memory" }, { "pids", "pids" },
+		{ "memory", "memory" }, { "pids", "pids" }, { "freezer", "freezer" },
 		{ "cpu", "cpu" }, { "cpu", "cpu,cpuacct" }, { "cpu", "cpuacct,cpu" },
 	};
 	struct statfs s;
@@ -153,6 +154,7 @@ v1_dir(struct cgroup *cg, const char *controller, const char **why)
 
 	*why = controller[0] == 'm' ? "find the memory cgroup controller" :
 	       controller[0] == 'p' ? "find the pids cgroup controller" :
+	       controller[0] == 'f' ? "find the freezer cgroup controller" :
 	                              "find the cpu cgroup controller";
 	if (v1_hierarchy(controller, hier) < 0) {
 		errno = ENOENT;
@@ -204,27 +206,65 @@ create_v1(struct cgroup *cg, const struct config *c, const char **why)
 	return 0;
 }
 
+/* The lifetime cgroup, in a v2 tree without limits. */
+static int
+create_v2_plain(struct cgroup *cg, const char *root, const char **why)
+{
+	const char *dir;
+
+	*why = "create the cgroup";
+	if (!(dir = make_dir(cg, root)))
+		return -1;
+	return 0;
+}
+
+/* The v2 tree to use: the whole of /sys/fs/cgroup, or a hybrid host's
+ * unified tree. NULL when there is none. */
+static const char *
+v2_root(void)
+{
+	if (getenv("MOCKER_TEST_NO_CGROUP2")) /* test hook: the v1-only path */
+		return NULL;
+	if (is_cgroup2(CGROUP_ROOT))
+		return CGROUP_ROOT;
+	if (is_cgroup2(CGROUP_ROOT "/unified"))
+		return CGROUP_ROOT "/unified";
+	return NULL;
+}
+
 int
 cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 {
-	int ret, err;
+	const char *root = v2_root();
+	int ret, err, limits = c->memory || c->pids_limit || c->cpu_quota_us;
 
 	memset(cg, 0, sizeof *cg);
-	if (!c->memory && !c->pids_limit && !c->cpu_quota_us)
-		return 0;
-	if (is_cgroup2(CGROUP_ROOT)) {
-		ret = create_v2(cg, c, CGROUP_ROOT, why);
-	} else {
-		/* Hybrid or v1: each controller where it is mounted; a hybrid
-		 * host's unified tree only when it holds them all. */
-		const char *unified = CGROUP_ROOT "/unified";
-		if (is_cgroup2(unified) &&
-		    (!c->memory || v2_has(unified, "memory")) &&
-		    (!c->pids_limit || v2_has(unified, "pids")) &&
-		    (!c->cpu_quota_us || v2_has(unified, "cpu")))
-			ret = create_v2(cg, c, unified, why);
-		else
+	cg->v2fd = cg->guard_fd = -1;
+	if (root && (!limits || strcmp(root, CGROUP_ROOT) == 0 ||
+	             ((!c->memory || v2_has(root, "memory")) &&
+	              (!c->pids_limit || v2_has(root, "pids")) &&
+	              (!c->cpu_quota_us || v2_has(root, "cpu"))))) {
+		/* everything in one v2 directory */
+		ret = limits ? create_v2(cg, c, root, why) : create_v2_plain(cg, root, why);
+	} else if (root) {
+		/* a hybrid host: lifetime in the unified tree, limits in v1 */
+		ret = create_v2_plain(cg, root, why);
+		if (ret == 0)
 			ret = create_v1(cg, c, why);
+	} else {
+		/* v1 only: a freezer cgroup stands for cgroup.kill */
+		const char *dir = v1_dir(cg, "freezer", why);
+		ret = dir ? 0 : -1;
+		if (dir)
+			strcpy(cg->freezer_dir, dir);
+		if (ret == 0)
+			ret = create_v1(cg, c, why);
+	}
+	if (ret == 0 && root) {
+		strcpy(cg->kill_dir, cg->dirs[0]);
+		*why = "open the cgroup";
+		if ((cg->v2fd = open(cg->kill_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			ret = -1;
 	}
 	if (ret == 0)
 		return 0;
@@ -237,16 +277,19 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 }
 
 int
-cgroup_attach(struct cgroup *cg, pid_t pid, const char **why)
+cgroup_attach(struct cgroup *cg, pid_t pid, int cloned_in, const char **why)
 {
 	char buf[32];
 	int i;
 
 	snprintf(buf, sizeof buf, "%d", (int)pid);
 	*why = "move the container into its cgroup";
-	for (i = 0; i < cg->ndirs; i++)
+	for (i = 0; i < cg->ndirs; i++) {
+		if (cloned_in && strcmp(cg->dirs[i], cg->kill_dir) == 0)
+			continue;
 		if (file_write(cg->dirs[i], "cgroup.procs", buf) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -263,56 +306,101 @@ cgroup_oom_killed(const struct cgroup *cg)
 	return atol(p + 9) > 0;
 }
 
+/* SIGKILL to every process listed in dir/cgroup.procs; how many. */
+static int
+kill_listed(const char *dir)
+{
+	char buf[8192], *p, *end;
+	int n = 0;
+
+	if (file_read(dir, "cgroup.procs", buf, sizeof buf) <= 0)
+		return 0;
+	for (p = buf; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
+			n++;
+		while (*end == '\n')
+			end++;
+	}
+	return n;
+}
+
+/* Ends every process of the cgroup: cgroup.kill (v2, Linux 5.14), else
+ * frozen (so that nothing forks meanwhile) and killed, until empty. */
+static void
+kill_all(const struct cgroup *cg)
+{
+	struct timespec ms = { 0, 1000000 };
+	int round;
+
+	if (cg->kill_dir[0]) {
+		if (file_write(cg->kill_dir, "cgroup.kill", "1") == 0 || errno == ENOENT)
+			return;
+		for (round = 0; round < 1000 && kill_listed(cg->kill_dir); round++)
+			nanosleep(&ms, NULL);
+		return;
+	}
+	if (!cg->freezer_dir[0])
+		return;
+	for (round = 0; round < 1000; round++) {
+		char state[32] = "";
+		int n;
+		file_write(cg->freezer_dir, "freezer.state", "FROZEN");
+		while (file_read(cg->freezer_dir, "freezer.state", state, sizeof state) > 0 &&
+		       strncmp(state, "FREEZING", 8) == 0)
+			nanosleep(&ms, NULL);
+		n = kill_listed(cg->freezer_dir);
+		file_write(cg->freezer_dir, "freezer.state", "THAWED");
+		if (n == 0)
+			break;
+	}
+}
+
+/* Removes the directories, deepest last made first; a cgroup whose last
+ * process is still exiting is busy for a moment. */
+static void
+remove_dirs(const struct cgroup *cg, long wait_ms)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i;
+	long waited;
+
+	for (i = cg->ndirs - 1; i >= 0; i--)
+		for (waited = 0; rmdir(cg->dirs[i]) < 0 && errno == EBUSY && waited < wait_ms; waited++)
+			nanosleep(&ms, NULL);
+}
+
 void
 cgroup_remove(struct cgroup *cg)
 {
-	struct timespec pause = { 0, 1000000 };
-	int i, tries;
-
-	/* The container's processes are gone when its init is reaped, but
-	 * the kernel may take a moment to let go of the cgroup. */
-	for (i = cg->ndirs - 1; i >= 0; i--) {
-		for (tries = 0; tries < 1000; tries++) {
-			if (rmdir(cg->dirs[i]) == 0 || errno == ENOENT)
-				break;
-			if (errno != EBUSY)
-				break;
-			nanosleep(&pause, NULL);
+	if (cg->ndirs == 0)
+		return;
+	kill_all(cg); /* nothing should be left: the init was reaped */
+	remove_dirs(cg, 1000);
+	if (cg->v2fd >= 0)
+		close(cg->v2fd);
+	if (cg->guard_fd >= 0) {
+		/* the watcher's cue that all is done: it leaves the directories
+		 * alone (their names could be a new container's by then) */
+		if (write(cg->guard_fd, "d", 1) != 1) {
+			/* it is gone: nothing to tell */
 		}
+		close(cg->guard_fd);
 	}
 	cg->ndirs = 0;
+	cg->v2fd = cg->guard_fd = -1;
 }
 
-int
-cgroup_guard(struct cgroup *cg)
+/* The watcher's life: wait for our end of the pipe; EOF without "done"
+ * means mocker was killed. */
+static __attribute__((noreturn)) void
+watch(struct cgroup *cg, int fd)
 {
-	int p[2], null, i;
-	char c;
-	pid_t pid;
+	char c = 0;
+	int null;
 
-	if (cg->ndirs == 0)
-		return 0;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid > 0) {
-		/* The middle process exits at once: the watcher is nobody's
-		 * child of ours, so killing our process tree leaves it be. */
-		close(p[0]);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return 0; /* p[1] stays open in us until we exit, however */
-	}
-	if (fork() != 0)
-		_exit(0);
-	/* The watcher: a session of its own (a kill of our process group
-	 * does not reach it), and none of our caller's descriptors (a pipe
-	 * reading our output sees its end when we end). */
-	close(p[1]);
 	setsid();
 	if (chdir("/") < 0) {
 		/* it pins nothing else */
@@ -322,21 +410,69 @@ cgroup_guard(struct cgroup *cg)
 		dup2(null, 1);
 		dup2(null, 2);
 	}
-	if (p[0] > 3)
-		syscall(SYS_close_range, 3U, (unsigned)p[0] - 1, 0);
-	syscall(SYS_close_range, (unsigned)p[0] + 1, ~0U, 0);
-	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+	if (fd > 3)
+		syscall(SYS_close_range, 3U, (unsigned)fd - 1, 0);
+	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0);
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
 		;
-	/* Our launcher is gone; its container dies with it (parent-death
-	 * signal): give the kernel time to empty the cgroup, then remove. */
-	for (i = cg->ndirs - 1; i >= 0; i--) {
-		int tries;
-		for (tries = 0; tries < 200; tries++) {
-			struct timespec t = { 0, 25000000 };
-			if (rmdir(cg->dirs[i]) == 0 || errno == ENOENT)
-				break;
-			nanosleep(&t, NULL);
-		}
+	if (c != 'd') {
+		kill_all(cg);
+		remove_dirs(cg, 5000);
 	}
 	_exit(0);
+}
+
+static struct watching {
+	struct cgroup *cg;
+	int fd;
+} watching;
+static char middle_stack[65536] __attribute__((aligned(16)));
+
+/* Shares our memory: raw system calls only. The watcher, a copy, runs on
+ * its copy of this stack. */
+static int
+middle(void *arg)
+{
+	struct watching *w = arg;
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+
+	if (pid == 0)
+		watch(w->cg, w->fd);
+	syscall(SYS_exit, pid < 0 ? 1 : 0);
+	return 0;
+}
+
+int
+cgroup_guard(struct cgroup *cg)
+{
+	int p[2], err = 0;
+	pid_t pid;
+
+	if (cg->ndirs == 0 || getenv("MOCKER_TEST_NO_WATCHER")) /* a test's control */
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	/*
+	 * The watcher is nobody's child of ours, so that killing our process
+	 * tree leaves it be: a middle process forks it and exits. The middle
+	 * one shares our memory, on a stack of its own, and we wait while it
+	 * runs (CLONE_VFORK): cheaper than a fork of all of us, twice.
+	 */
+	watching.cg = cg;
+	watching.fd = p[0];
+	pid = clone(middle, middle_stack + sizeof middle_stack, CLONE_VM | CLONE_VFORK | SIGCHLD,
+	            &watching);
+	if (pid < 0)
+		err = errno;
+	else
+		while (waitpid(pid, &err, 0) < 0 && errno == EINTR)
+			;
+	close(p[0]);
+	if (pid < 0 || err != 0) {
+		close(p[1]);
+		errno = pid < 0 ? err : EAGAIN;
+		return -1;
+	}
+	cg->guard_fd = p[1];
+	return 0;
 }

@@ -1,5 +1,16 @@
-/* Resource limits: a cgroup per container, on cgroup v2 or v1 (or both, on
- * hybrid hosts), created before the container starts and removed after. */
+/*
+ * A cgroup for every container, made before it starts and removed after
+ * it, however it ends: its lifetime cgroup, and where --memory, --pids-limit
+ * and --cpus are applied (cgroup v2; or v1 controllers, as on hybrid hosts).
+ *
+ * The lifetime cgroup is a v2 one wherever a v2 tree is mounted (the
+ * unified tree of a hybrid host, controllers or not): the container's first
+ * process is cloned into it (CLONE_INTO_CGROUP), and cgroup.kill ends every
+ * process in it. Without any v2 tree it is a v1 freezer cgroup. If mocker
+ * dies, a watcher process outside the container kills the cgroup and
+ * removes it: the container cannot stay behind by clearing its
+ * parent-death signal.
+ */
 #ifndef MOCKER_CGROUP_H
 #define MOCKER_CGROUP_H
 
@@ -8,31 +19,37 @@
 
 #include "config.h"
 
-#define CGROUP_MAX_DIRS 4
+#define CGROUP_MAX_DIRS 5
 
 struct cgroup {
 	int ndirs;
 	char dirs[CGROUP_MAX_DIRS][PATH_MAX]; /* created directories */
 	char memory_dir[PATH_MAX];            /* where the memory limit is, "" */
 	int memory_v2;
+	char kill_dir[PATH_MAX];   /* the lifetime cgroup: v2 (cgroup.kill) */
+	char freezer_dir[PATH_MAX]; /* or, without v2, a v1 freezer */
+	int v2fd;                  /* kill_dir, for CLONE_INTO_CGROUP, or -1 */
+	int guard_fd;              /* our end of the watcher's pipe, or -1 */
 };
 
-/* Creates and configures the cgroup for c's limits (none: nothing made).
- * Returns 0, or -1 with errno and *why; 1 when cgroups cannot be used
- * (not root, no delegation) and the limits are skipped. */
+/* Creates the container's cgroup and configures c's limits in it.
+ * Returns 0, or -1 with errno and *why; 1 when cgroups cannot be used (not
+ * root, no delegation): nothing was made, and limits cannot be applied. */
 int cgroup_create(struct cgroup *cg, const struct config *c, const char **why);
 
-/* Moves pid into it. */
-int cgroup_attach(struct cgroup *cg, pid_t pid, const char **why);
+/* Moves pid into the directories it was not cloned into (v1). */
+int cgroup_attach(struct cgroup *cg, pid_t pid, int cloned_in, const char **why);
 
 /* 1 if the memory limit killed something. */
 int cgroup_oom_killed(const struct cgroup *cg);
 
-/* Removes the directories, waiting briefly for exiting tasks. */
+/* Kills whatever is left in the cgroup and removes its directories; tells
+ * the watcher it is done. */
 void cgroup_remove(struct cgroup *cg);
 
-/* Forks a watcher that removes the directories if we die first (SIGKILL):
- * it waits for EOF on a pipe whose write end we hold. */
+/* Starts the watcher (double-forked, in a session of its own, none of our
+ * descriptors but its pipe): when the pipe ends without our word that the
+ * cgroup is gone (mocker was killed), it kills the cgroup and removes it. */
 int cgroup_guard(struct cgroup *cg);
 
 #endif

@@ -40,6 +40,7 @@ struct config {
 	int net;                     /* enum net_mode */
 	const char *init_path;       /* --init PATH: bind it and run it as PID 1 */
 	int no_init;                 /* --no-init: COMMAND is PID 1 */
+	int tty;                     /* -t: a pseudo-terminal even without one here */
 
 	/* hardening and limits */
 	uint64_t memory;             /* bytes, 0 for no limit */

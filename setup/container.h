@@ -10,6 +10,20 @@
 #include "cgroup.h"
 #include "config.h"
 #include "passwd.h"
+#include "terminal.h"
+
+/*
+ * What PID 1 execs is always the sealed copy of the host's init
+ * (init_memfd), never a file of the image: while the first process is a
+ * clone of mocker, /proc/self/exe is the host's mocker, and an image's
+ * "#!/proc/self/exe" script, or an ELF whose interpreter is that path,
+ * would run it. The image's own program runs from there.
+ */
+enum init_mode {
+	INIT_DIRECT,  /* the copy is PID 1 (ours, or --init PATH) */
+	INIT_IMAGE,   /* our copy execs the image's /sbin/init (-x) */
+	INIT_COMMAND, /* --no-init: our copy execs COMMAND (-x) */
+};
 
 struct container {
 	const struct config *c;
@@ -20,7 +34,6 @@ struct container {
 	int userns;                /* in a user namespace of its own */
 	uid_t host_uid;
 	gid_t host_gid;
-	int tty;                   /* hand the terminal's foreground to it */
 	int listen_fds;            /* socket-activation fds 3.. to keep */
 	int fail_step;             /* MOCKER_FAIL_STEP: a test hook, 0 for none */
 	int no_signal_hold;        /* MOCKER_TEST_NO_SIGNAL_HOLD: a test hook */
@@ -29,7 +42,10 @@ struct container {
 	unsigned long long sigmask; /* the caller's, for the payload */
 	unsigned long long ignored; /* signals our caller ignored */
 	struct cgroup cg;          /* host side */
+	struct terminal term;      /* how its stdio reaches the caller's */
 	struct sock_fprog seccomp; /* the filter, made on the host */
+	int init_memfd;            /* the init PID 1 execs: a sealed copy of the */
+	int init_memfd_ours;       /* host's mocker-init (or of --init PATH) */
 
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* our end of the socket to the launcher */
@@ -37,17 +53,18 @@ struct container {
 	int procfd;                /* the roots of the /proc, /sys and /dev we */
 	int sysfd;                 /* mounted: what goes inside them is found */
 	int devfd;                 /* from these, never by path again */
-	const char *init_exec;     /* the init to exec, or NULL for --no-init */
-	int init_fd;               /* and a descriptor of it, checked */
-	int init_is_ours;          /* it is mocker-init: signals stay blocked */
+	enum init_mode init_mode;  /* what PID 1 runs, and how */
+	const char *init_argv0;
+	int image_init_ours;       /* INIT_IMAGE: it is a mocker-init too */
 	struct creds creds;
 	char **envp;
 };
 
 /* What the container's first process tells the launcher just before it
- * execs: whether its init takes the signal handshake. */
+ * execs: whether the program that stays PID 1 takes the signal handshake. */
 #define REPORT_HANDSHAKE 'h'
 #define REPORT_PROBE     'p'
+#define REPORT_PROBE_AFTER_INIT 'x' /* once our init has exec'd it */
 
 /* Runs the setup plan in the new namespaces and execs; never returns. */
 __attribute__((noreturn)) void plan_run(struct container *ct);

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -37,38 +38,97 @@ mount_in_dev(int devfd, const char *dir, const char *fstype,
 }
 
 /*
- * A device node: the host's, bound onto an empty file, as root and in a
- * user namespace alike. /dev itself is nodev, so a node the container makes
- * there (it has CAP_MKNOD) does not work: without a device cgroup, only
- * these bound nodes do. Each is checked to be the device it should be.
+ * /dev itself is nodev, so a node the container makes there (it has
+ * CAP_MKNOD) does not work: without a device cgroup, only the nodes bound
+ * onto its empty files do, each a mount of its own.
+ *
+ * As root in the host's user namespace they are nodes of our own, made with
+ * mknod on a private tmpfs that is detached once they are bound: the
+ * container's root owns them, and a chmod of its /dev/full changes nothing
+ * on the host. In a user namespace mknod is not allowed, and the host's
+ * nodes are bound, checked to be the devices they should be: the
+ * container's root is not their owner there.
  */
 static int
-bind_node(int devfd, size_t i)
+bind_node(int devfd, int from, const char *name)
+{
+	int target = -1, fd;
+
+	if ((fd = openat(devfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+		return -1;
+	close(fd);
+	if ((target = open_beneath(devfd, name, 0)) < 0)
+		return -1;
+	fd = bind_new_at(from, "", target, 0, 0);
+	close_keep_errno(target);
+	return fd < 0 ? -1 : close(fd);
+}
+
+static int
+host_node(size_t i)
 {
 	char src[32];
 	struct stat st;
-	int host, target = -1, fd, ret = -1;
+	int fd;
 
 	snprintf(src, sizeof src, "/dev/%s", nodes[i].name);
-	if ((host = open(src, O_PATH | O_CLOEXEC)) < 0)
+	if ((fd = open(src, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
-	if (fstat(host, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
 	    major(st.st_rdev) != nodes[i].major || minor(st.st_rdev) != nodes[i].minor) {
+		close(fd);
 		errno = ENODEV;
-		goto out;
+		return -1;
 	}
-	if ((fd = openat(devfd, nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
-		goto out;
-	close(fd);
-	if ((target = open_beneath(devfd, nodes[i].name, 0)) < 0 ||
-	    (fd = bind_new_at(host, "", target, 0, 0)) < 0)
-		goto out;
-	close(fd);
+	return fd;
+}
+
+/* The nodes, from a tmpfs made for them in DEV/.nodes and then detached,
+ * or from the host's /dev in a user namespace. */
+static int
+make_nodes(int devfd, int userns, const char **why)
+{
+	static const char *const opts[] = { "mode=755", "size=4k", NULL };
+	char path[32];
+	size_t i;
+	int priv = -1, src, ret = -1;
+
+	if (!userns) {
+		*why = "/dev/.nodes";
+		if (mkdirat(devfd, ".nodes", 0700) < 0 ||
+		    (src = open_beneath(devfd, ".nodes", O_DIRECTORY)) < 0)
+			return -1;
+		priv = mount_new_at("tmpfs", opts, MA_NOSUID | MA_NOEXEC, src);
+		close_keep_errno(src);
+		if (priv < 0)
+			return -1;
+	}
+	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		*why = nodes[i].name;
+		if (priv >= 0) {
+			if (mknodat(priv, nodes[i].name, S_IFCHR | 0666,
+			            makedev(nodes[i].major, nodes[i].minor)) < 0 ||
+			    fchmodat(priv, nodes[i].name, 0666, 0) < 0 || /* past the umask */
+			    (src = open_beneath(priv, nodes[i].name, 0)) < 0)
+				goto out;
+		} else if ((src = host_node(i)) < 0) {
+			goto out;
+		}
+		ret = bind_node(devfd, src, nodes[i].name);
+		close_keep_errno(src);
+		if (ret < 0)
+			goto out;
+	}
 	ret = 0;
 out:
-	close_keep_errno(host);
-	if (target >= 0)
-		close_keep_errno(target);
+	if (priv >= 0) {
+		/* the nodes stay, bound; their filesystem goes out of reach */
+		if (umount2(fd_path(priv, path), MNT_DETACH) < 0 && ret == 0)
+			ret = -1;
+		close_keep_errno(priv);
+		if (ret == 0 && unlinkat(devfd, ".nodes", AT_REMOVEDIR) < 0)
+			ret = -1;
+	}
 	return ret;
 }
 
@@ -84,17 +144,14 @@ dev_make(int rootfd, int userns, const char **why)
 	int devfd, target;
 
 	*why = "/dev";
-	if ((target = open_in_root(rootfd, "/dev", WANT_DIR, 1)) < 0)
+	if ((target = open_mountpoint(rootfd, "/dev")) < 0)
 		return -1;
 	devfd = mount_new_at("tmpfs", dev_opts, MA_NOSUID | MA_NODEV | MA_STRICTATIME, target);
 	close_keep_errno(target);
 	if (devfd < 0)
 		return -1;
-	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-		*why = nodes[i].name;
-		if (bind_node(devfd, i) < 0)
-			goto fail;
-	}
+	if (make_nodes(devfd, userns, why) < 0)
+		goto fail;
 	for (i = 0; i < sizeof links / sizeof links[0]; i++) {
 		*why = links[i].name;
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0)

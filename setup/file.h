@@ -22,6 +22,9 @@ close_keep_errno(int fd)
  * write(2), as control files want. 0, or -1 with errno. */
 int file_write(const char *dir, const char *name, const char *text);
 
+/* Writes all of buf to fd, through short writes and EINTR. 0 or -1. */
+int write_all(int fd, const char *buf, size_t len);
+
 /* Reads at most size-1 bytes of DIR/NAME into buf, NUL-terminated; the
  * length, or -1 with errno. */
 ssize_t file_read(const char *dir, const char *name, char *buf, size_t size);

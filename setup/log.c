@@ -8,6 +8,7 @@
 
 int log_quiet;
 int log_verbose;
+void (*log_on_exit)(void);
 
 /* One write per message, so lines from the container and from us never mix.
  * errno is left as it was. */
@@ -74,6 +75,8 @@ die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vline("", fmt, ap, 0);
 	va_end(ap);
+	if (log_on_exit)
+		log_on_exit();
 	_exit(code);
 }
 
@@ -86,5 +89,7 @@ die_errno(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vline("", fmt, ap, err);
 	va_end(ap);
+	if (log_on_exit)
+		log_on_exit();
 	_exit(code);
 }

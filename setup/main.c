@@ -26,9 +26,11 @@
 #include "config.h"
 #include "container.h"
 #include "file.h"
+#include "initfd.h"
 #include "hostname.h"
 #include "log.h"
 #include "run.h"
+#include "terminal.h"
 #include "seccomp_filter.h"
 
 #ifndef MOCKER_INIT_PATH
@@ -107,7 +109,7 @@ prepare(struct container *ct, const struct config *c)
 	int i;
 
 	ct->c = c;
-	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_fd = -1;
+	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_memfd = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
 		die_errno(EXIT_SETUP, "rootfs '%s'", c->rootfs);
 	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -126,6 +128,20 @@ prepare(struct container *ct, const struct config *c)
 	if (c->overlay_upper && stat(c->overlay_upper, &st) == 0 && !S_ISDIR(st.st_mode))
 		die(EXIT_SETUP, "--overlay '%s': not a directory", c->overlay_upper);
 	find_host_init(ct);
+	/* What PID 1 runs is a sealed copy of the init, made here on the host;
+	 * our init also runs the image's own /sbin/init and --no-init's
+	 * command (container.h). */
+	if (c->init_path) {
+		if ((ct->init_memfd = initfd_copy(c->init_path, &ct->init_memfd_ours)) < 0)
+			die_errno(EXIT_SETUP, "--init '%s'", c->init_path);
+	} else if (!*ct->init_host) {
+		die(EXIT_SETUP, "mocker-init was not found next to mocker nor at %s "
+		    "(make install, or --init PATH)", MOCKER_INIT_PATH);
+	} else if ((ct->init_memfd = initfd_copy(ct->init_host, &ct->init_memfd_ours)) < 0) {
+		die_errno(EXIT_SETUP, "cannot copy the init %s", ct->init_host);
+	} else if (!ct->init_memfd_ours) {
+		die(EXIT_SETUP, "%s is not a mocker-init of this version", ct->init_host);
+	}
 
 	ct->host_uid = getuid();
 	ct->host_gid = getgid();
@@ -135,7 +151,8 @@ prepare(struct container *ct, const struct config *c)
 	ct->caps = caps_effective(c->cap_add, c->cap_drop, ct->last_cap);
 	if (c->seccomp && seccomp_filter_for(ct->caps, &ct->seccomp) < 0)
 		die_errno(EXIT_SETUP, "cannot make the seccomp filter");
-	ct->tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+	if (terminal_prepare(&ct->term, c->tty) < 0)
+		die_errno(EXIT_SETUP, "cannot make pipes for the terminal");
 	ct->ignored = ignored_signals();
 
 	/* Socket activation: sockets passed to us go to the container. */
@@ -190,7 +207,7 @@ main(int argc, char **argv)
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r < 0)
 		die_errno(EXIT_SETUP, "cannot %s", why);
-	if (r > 0)
+	if (r > 0 && (cfg.memory || cfg.pids_limit || cfg.cpu_quota_us))
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
 	if (cgroup_guard(&ct.cg) < 0) {

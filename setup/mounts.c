@@ -59,16 +59,29 @@ mount_fs_in_root(int rootfd, const char *path, const char *fstype,
 }
 
 int
+mount_kernel_fs(int rootfd, const char *path, const char *fstype,
+                const char *const *options, unsigned attr)
+{
+	int target, fd;
+
+	if ((target = open_mountpoint(rootfd, path)) < 0)
+		return -1;
+	fd = mount_new_at(fstype, options, attr, target);
+	close_keep_errno(target);
+	return fd;
+}
+
+int
 mount_sysfs(int rootfd)
 {
 	unsigned ro = MA_RDONLY | MA_NOSUID | MA_NODEV | MA_NOEXEC;
 	int target, fd;
 
 	/* A sysfs of our own shows our network namespace's devices. */
-	fd = mount_fs_in_root(rootfd, "/sys", "sysfs", NULL, ro);
+	fd = mount_kernel_fs(rootfd, "/sys", "sysfs", NULL, ro);
 	if (fd >= 0 || (errno != EPERM && errno != EACCES))
 		return fd;
-	if ((target = open_in_root(rootfd, "/sys", WANT_DIR, 0)) < 0)
+	if ((target = open_mountpoint(rootfd, "/sys")) < 0)
 		return -1;
 	fd = bind_new_at(AT_FDCWD, "/sys", target, ro, 1);
 	close_keep_errno(target);
@@ -85,24 +98,6 @@ static const struct { int sys; const char *name; } masked_dirs[] = {
 };
 static const char *const readonly_proc[] = { "bus", "fs", "irq", "sys", "sysrq-trigger" };
 
-/* The host's /dev/null, checked to be the null device (1:3) and not
- * whatever the host's /dev may hold. */
-static int
-open_null(void)
-{
-	struct stat st;
-	int fd;
-
-	if ((fd = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
-		return -1;
-	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
-	    minor(st.st_rdev) == 3)
-		return fd;
-	close(fd);
-	errno = ENODEV;
-	return -1;
-}
-
 enum cover { COVER_NULL, COVER_TMPFS, COVER_READONLY };
 
 /* Covers name below dirfd, a filesystem we mounted; a name this kernel does
@@ -118,7 +113,9 @@ cover(int dirfd, const char *name, enum cover how, int null)
 	if (target < 0)
 		return errno == ENOENT ? 0 : -1;
 	switch (how) {
-	case COVER_NULL:  fd = bind_new_at(null, "", target, 0, 0); break;
+	/* read-only: the null node's owner and mode cannot be changed through
+	 * the mask (in a user namespace it is the host's) */
+	case COVER_NULL:  fd = bind_new_at(null, "", target, MA_RDONLY, 0); break;
 	case COVER_TMPFS: fd = mount_new_at("tmpfs", empty, ro, target); break;
 	default:          fd = bind_new_at(dirfd, name, target, ro, 1); break;
 	}
@@ -127,13 +124,13 @@ cover(int dirfd, const char *name, enum cover how, int null)
 }
 
 int
-mount_masks(int procfd, int sysfd, const char **why)
+mount_masks(int procfd, int sysfd, int devfd, const char **why)
 {
 	size_t i;
 	int null, ret = -1;
 
 	*why = "/dev/null";
-	if ((null = open_null()) < 0)
+	if ((null = open_beneath(devfd, "null", 0)) < 0)
 		return -1;
 	for (i = 0; i < sizeof masked_proc_files / sizeof masked_proc_files[0]; i++) {
 		*why = masked_proc_files[i];

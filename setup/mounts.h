@@ -20,13 +20,19 @@ int mount_image(const char *image);
 int mount_fs_in_root(int rootfd, const char *path, const char *fstype,
                      const char *const *options, unsigned attr);
 
+/* The same for a kernel filesystem (/proc): its mount point a directory
+ * of the image reached through no symbolic link (ELOOP otherwise). */
+int mount_kernel_fs(int rootfd, const char *path, const char *fstype,
+                    const char *const *options, unsigned attr);
+
 /* sysfs at /sys, read-only; the host's, read-only all the way down, where
  * the kernel refuses a new one (--net host in a user namespace). */
 int mount_sysfs(int rootfd);
 
 /* What runc hides of /proc and /sys, below the procfs and sysfs we
- * mounted; 0 or -1 with *why the path. */
-int mount_masks(int procfd, int sysfd, const char **why);
+ * mounted, files under the null node of the /dev we made, read-only;
+ * 0 or -1 with *why the path. */
+int mount_masks(int procfd, int sysfd, int devfd, const char **why);
 
 /* Binds host path src onto path inside the root, nodev and recursive, with
  * attributes added (MA_RDONLY); 0 or -1 with *why src or path. */

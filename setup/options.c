@@ -29,6 +29,8 @@ static const char usage_text[] =
 "      --net none|host      none: own network with loopback (default)\n"
 "      --init PATH          run this init (bound read-only) as PID 1\n"
 "      --no-init            run COMMAND itself as PID 1\n"
+"  -t, --tty                a terminal of its own even when not run from one\n"
+"  -i, --interactive        (accepted: stdin is always passed on)\n"
 "      --memory SIZE        memory limit (k, m, g suffixes)\n"
 "      --pids-limit N       process limit\n"
 "      --cpus FLOAT         CPU limit, in CPUs\n"
@@ -73,6 +75,8 @@ static const struct option long_opts[] = {
 	{ "userns",       optional_argument, NULL, OPT_USERNS },
 	{ "overlay",      optional_argument, NULL, OPT_OVERLAY },
 	{ "quiet",        no_argument,       NULL, 'q' },
+	{ "tty",          no_argument,       NULL, 't' },
+	{ "interactive",  no_argument,       NULL, 'i' },
 	{ "verbose",      no_argument,       NULL, OPT_VERBOSE },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ "version",      no_argument,       NULL, 'V' },
@@ -249,7 +253,7 @@ config_parse(struct config *c, int argc, char **argv)
 	optind = 1;
 	/* "+": stop at ROOTFS, so the command's options stay its own; ":": a
 	 * missing value is told apart from an unknown option. */
-	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:qhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:qhVti", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HOSTNAME:
 			if (!hostname_valid(optarg))
@@ -332,6 +336,11 @@ config_parse(struct config *c, int argc, char **argv)
 			break;
 		case 'q':
 			log_quiet = 1;
+			break;
+		case 't':
+			c->tty = 1;
+			break;
+		case 'i':
 			break;
 		case OPT_VERBOSE:
 			log_verbose = 1;

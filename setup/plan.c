@@ -29,17 +29,20 @@ static const struct step {
 	step_fn *run;
 } steps[] = {
 	{ "set the parent-death signal",   step_die_with_parent },
+	{ "leave the caller's terminal",   step_leave_terminal },
 	{ "close inherited descriptors",   step_close_inherited_fds },
 	{ "wait for the launcher",         step_wait_for_launcher },
+	{ "become non-dumpable",           step_not_dumpable },
 	{ "become root in the user namespace", step_userns_root },
+	{ "join a new session keyring",    step_new_keyring },
 	{ "make a cgroup namespace",       step_cgroup_ns },
-	{ "take the terminal",             step_terminal },
 	{ "make the mount tree a slave",   step_mount_tree_slave },
 	{ "mount the root filesystem",     step_mount_root },
 	{ "mount /proc",                   step_mount_proc },
 	{ "mount /sys",                    step_mount_sys },
-	{ "mask /proc and /sys paths",     step_mount_masks },
 	{ "make /dev",                     step_make_dev },
+	{ "open a terminal",               step_open_terminal },
+	{ "mask /proc and /sys paths",     step_mount_masks },
 	{ "mount a volume",                step_mount_volumes },
 	{ "mount a tmpfs",                 step_mount_tmpfs },
 	{ "provide the init",              step_provide_init },
@@ -47,8 +50,8 @@ static const struct step {
 	{ "bring up loopback",             step_loopback },
 	{ "make the working directory",    step_make_workdir },
 	{ "make the root read-only",       step_root_readonly },
-	{ "pivot into the root",           step_pivot },
 	{ "look up the user",              step_user_lookup },
+	{ "pivot into the root",           step_pivot },
 	{ "change to the working directory", step_workdir },
 	{ "build the environment",         step_env },
 	/* The filter goes on while we are still root with every capability:
@@ -76,16 +79,6 @@ reset_ignored_signals(unsigned long long ignored)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
 }
 
-/* --no-init: the command is PID 1, found in the container's PATH. */
-static void
-exec_command(struct container *ct, char *const *argv)
-{
-	extern char **environ;
-
-	environ = ct->envp;
-	execvp(argv[0], argv);
-}
-
 /* No COMMAND: an appliance image (one with a services directory) runs its
  * services under its init; anything else gets a shell. */
 static char *const *
@@ -95,44 +88,83 @@ default_command(struct container *ct)
 
 	if (ct->c->argv)
 		return ct->c->argv;
-	if (ct->init_exec && access(SERVICES_DIR, F_OK) == 0)
+	if (ct->init_mode != INIT_COMMAND && access(SERVICES_DIR, F_OK) == 0)
 		return none;
 	return sh;
+}
+
+/* Does the program that stays PID 1 take the signal handshake? */
+static int
+final_takes_handshake(const struct container *ct)
+{
+	if (ct->no_signal_hold || !ct->init_memfd_ours)
+		return 0;
+	return ct->init_mode == INIT_DIRECT ||
+	       (ct->init_mode == INIT_IMAGE && ct->image_init_ours);
 }
 
 /* Tells the launcher how to pass signals on; the socket closes at exec. */
 static void
 report_to_launcher(struct container *ct)
 {
-	char r = ct->init_is_ours ? REPORT_HANDSHAKE : REPORT_PROBE;
+	char r = final_takes_handshake(ct) ? REPORT_HANDSHAKE :
+	         ct->init_mode != INIT_DIRECT ? REPORT_PROBE_AFTER_INIT : REPORT_PROBE;
 
 	if (write(ct->sync_fd, &r, 1) != 1) {
 		/* the launcher is gone: the parent-death signal ends us */
 	}
 }
 
-/* The init's command line: INIT [--launcher-signals MASK:IGN] [-- CMD...] */
+/* "--launcher-signals MASK:0" into argv at *i. Nothing ignored: a
+ * container starts with default actions, as under Docker. */
+static void
+add_signals(char **argv, size_t *i, char *buf, unsigned long long mask)
+{
+	snprintf(buf, 2 * 16 + 2, "%016llx:%016llx", mask, 0ULL);
+	argv[(*i)++] = INIT_SIGNALS_OPTION;
+	argv[(*i)++] = buf;
+}
+
+/*
+ * What our copy of the init is given:
+ *   direct   INIT --launcher-signals MASK:0 [-- CMD...]    (any --init: INIT [-- CMD...])
+ *   image    mocker-init --launcher-signals HOLD:0 -x -- /sbin/init
+ *                [--launcher-signals MASK:0] [-- CMD...]
+ *   command  mocker-init --launcher-signals MASK:0 -x -- CMD...
+ * HOLD keeps every signal blocked for an image init that is mocker-init,
+ * and is the caller's mask for any other.
+ */
 static char **
 init_argv(struct container *ct, char *const *cmd)
 {
-	static char sigs[2 * 16 + 2];
+	static char outer[2 * 16 + 2], inner[2 * 16 + 2];
+	int handshake = !ct->no_signal_hold && ct->init_memfd_ours;
 	size_t n, i = 0;
 	char **argv;
 
 	for (n = 0; cmd[n]; n++)
 		;
-	if (!(argv = calloc(n + 5, sizeof *argv)))
+	if (!(argv = calloc(n + 12, sizeof *argv)))
 		die(EXIT_SETUP, "out of memory");
-	argv[i++] = (char *)ct->init_exec;
-	if (ct->init_is_ours) {
-		/* Nothing ignored: a container starts with default actions,
-		 * as under Docker. */
-		snprintf(sigs, sizeof sigs, "%016llx:%016llx", ct->sigmask, 0ULL);
-		argv[i++] = INIT_SIGNALS_OPTION;
-		argv[i++] = sigs;
+	if (ct->init_mode == INIT_DIRECT) {
+		argv[i++] = (char *)ct->init_argv0;
+		if (handshake)
+			add_signals(argv, &i, outer, ct->sigmask);
+	} else {
+		argv[i++] = "mocker-init";
+		add_signals(argv, &i, outer, ct->init_mode == INIT_IMAGE &&
+		            ct->image_init_ours && handshake ? ~0ULL : ct->sigmask);
+		argv[i++] = "-x";
+		argv[i++] = "--";
+		if (ct->init_mode == INIT_IMAGE) {
+			argv[i++] = IMAGE_INIT;
+			if (ct->image_init_ours)
+				add_signals(argv, &i, inner, ct->sigmask);
+		}
 	}
 	if (n) {
-		argv[i++] = "--";
+		if (ct->init_mode != INIT_COMMAND)
+			argv[i++] = "--";
 		memcpy(argv + i, cmd, n * sizeof *argv);
 	}
 	return argv;
@@ -142,9 +174,9 @@ void
 plan_run(struct container *ct)
 {
 	char *const *cmd;
+	char **argv;
 	const char *why;
 	size_t i;
-	int err;
 
 	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		why = NULL;
@@ -160,27 +192,15 @@ plan_run(struct container *ct)
 	}
 
 	cmd = default_command(ct);
+	argv = init_argv(ct, cmd);
 	reset_ignored_signals(ct->ignored);
 	report_to_launcher(ct);
-	/* mocker-init takes every signal blocked, and the mask to give its
-	 * payload as an option: a signal sent now waits for it. Any other
-	 * program gets the caller's mask back here. */
-	if (!ct->init_is_ours)
+	/* Our init takes every signal blocked, and the mask to give its payload
+	 * as an option: a signal sent now waits for it. Any other init gets the
+	 * caller's mask back here. */
+	if (!ct->init_memfd_ours || ct->no_signal_hold)
 		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &ct->sigmask, NULL, 8);
-	if (!ct->init_exec) {
-		exec_command(ct, cmd);
-	} else {
-		char **argv = init_argv(ct, cmd);
-		/* Through the descriptor that was checked; a script cannot run
-		 * from a close-on-exec descriptor (ENOENT): by its path then. */
-		syscall(SYS_execveat, ct->init_fd, "", argv, ct->envp, AT_EMPTY_PATH);
-		if (errno == ENOENT)
-			execve(ct->init_exec, argv, ct->envp);
-		cmd = argv;
-	}
-	err = errno;
-	if (err == ENOENT || err == ENOTDIR)
-		die(EXIT_NOTFOUND, "%s: command not found", cmd[0]);
-	errno = err;
-	die_errno(EXIT_NOEXEC, "%s: cannot execute", cmd[0]);
+	/* the sealed copy, through its descriptor: never a file of the image */
+	syscall(SYS_execveat, ct->init_memfd, "", argv, ct->envp, AT_EMPTY_PATH);
+	die_errno(EXIT_NOEXEC, "cannot execute the init (%s)", argv[0]);
 }

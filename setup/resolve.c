@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "resolve.h"
 
 static int
@@ -19,6 +21,47 @@ openat2_in_root(int rootfd, const char *path, int flags)
 	};
 
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+}
+
+int
+open_mountpoint(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+
+	if (fd < 0 && errno == ENOENT && path[0] == '/' && !strchr(path + 1, '/')) {
+		if (mkdirat(rootfd, path + 1, 0755) < 0 && errno != EEXIST)
+			return -1;
+		fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+	}
+	return fd;
+}
+
+int
+open_image_file(int rootfd, const char *path)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd = openat2_in_root(rootfd, path, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
+		goto fail;
+	/* the pseudo filesystems: proc, sysfs, debugfs, securityfs, cgroup */
+	if (!S_ISREG(st.st_mode) || sfs.f_type == 0x9fa0 || sfs.f_type == 0x62656572 ||
+	    sfs.f_type == 0x64626720 || sfs.f_type == 0x73636673 ||
+	    sfs.f_type == 0x27e0eb || sfs.f_type == 0x63677270) {
+		errno = EXDEV;
+		goto fail;
+	}
+	return fd;
+fail:
+	close_keep_errno(fd);
+	return -1;
 }
 
 int

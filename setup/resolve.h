@@ -15,6 +15,18 @@ enum want { WANT_DIR, WANT_FILE };
  * gives ELOOP rather than a new file in an unexpected place. */
 int open_in_root(int rootfd, const char *path, enum want want, int create);
 
+/* An O_PATH descriptor of the directory path (one component below the
+ * root: /proc, /sys, /dev) where a kernel filesystem goes, made if
+ * missing. No symbolic link is followed, not even one that stays inside
+ * the image (as runc refuses since CVE-2019-19921): ELOOP. */
+int open_mountpoint(int rootfd, const char *path);
+
+/* A file of the image opened for reading (O_NONBLOCK: a FIFO does not
+ * block), inside the root, refused (EXDEV) when it is not a regular file
+ * of the image's own: a link from /etc/passwd into /proc or /sys (a
+ * /proc/kmsg read by root would eat the host's kernel log). */
+int open_image_file(int rootfd, const char *path);
+
 /* An O_PATH descriptor of name below dirfd, a filesystem we mounted (proc,
  * sysfs, our /dev): no symlink and no way out of it is followed. */
 int open_beneath(int dirfd, const char *name, int flags);

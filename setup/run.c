@@ -17,6 +17,7 @@
 #include "file.h"
 #include "log.h"
 #include "run.h"
+#include "terminal.h"
 #include "userns.h"
 
 /* All signals, raw: libc's sets hide the ones it reserves. */
@@ -44,36 +45,40 @@ read_proc(pid_t pid, const char *file, char *buf, size_t size)
 	return file_read(dir, file, buf, size);
 }
 
-/* Has pid exec'd (its executable is no longer ours)? */
+/* Is the executable at /proc/PID/exe one of ours: mocker (before the
+ * exec), or our init's copy while it runs another program (-x)? 1 yes,
+ * 0 no, -1 unknowable (or gone). */
 static int
-exec_seen(pid_t pid, const struct stat *self)
+still_ours(pid_t pid, const struct stat *self, const struct stat *init)
 {
 	char path[64];
 	struct stat st;
 
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
-	return stat(path, &st) < 0 || st.st_dev != self->st_dev || st.st_ino != self->st_ino;
+	if (stat(path, &st) < 0)
+		return -1;
+	return (st.st_dev == self->st_dev && st.st_ino == self->st_ino) ||
+	       (init && st.st_dev == init->st_dev && st.st_ino == init->st_ino);
 }
 
 /*
- * Can pid, the container's PID 1, take sig now? It must have exec'd (its
- * executable is no longer ours) and block or catch sig, or wait for signals
- * in rt_sigtimedwait (which unblocks what it waits for while it waits, so
- * SigBlk reads empty then). As PID 1 of its namespace it would drop the
- * signal otherwise: during our setup (signals come back just before exec)
- * and until its init has blocked them. 1 yes, 0 not yet, -1 gone.
+ * Can pid, the container's PID 1, take sig now? It must run the program
+ * that stays PID 1 (not mocker, nor our init before it execs that) and
+ * block or catch sig, or wait for signals in rt_sigtimedwait (which
+ * unblocks what it waits for while it waits, so SigBlk reads empty then).
+ * As PID 1 of its namespace it would drop the signal otherwise. 1 yes,
+ * 0 not yet, -1 gone.
  */
 static int
-ready_for(pid_t pid, int sig, const struct stat *self)
+ready_for(pid_t pid, int sig, const struct stat *self, const struct stat *init)
 {
-	char path[64], buf[8192], *p;
+	char buf[8192], *p;
 	unsigned long long blk = 0, cgt = 0;
-	struct stat st;
+	int ours = still_ours(pid, self, init);
 
-	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
-	if (stat(path, &st) < 0)
+	if (ours < 0)
 		return errno == ENOENT || errno == ESRCH ? -1 : 1; /* gone, or unknowable */
-	if (st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+	if (ours)
 		return 0;
 	if (read_proc(pid, "status", buf, sizeof buf) <= 0)
 		return errno == ENOENT || errno == ESRCH ? -1 : 1;
@@ -95,8 +100,27 @@ struct forwarding {
 	pid_t pid;
 	int sock;      /* the child's report, then EOF at its exec */
 	int ready;     /* a signal sent now is not lost */
+	int via_init;  /* our init execs the program that stays PID 1 */
+	int *status;   /* where the container's wait status goes */
 	struct stat self;
+	struct stat init; /* our init's sealed copy */
 };
+
+static void forward(struct forwarding *f, int sig);
+
+/* A signal mocker got: SIGCHLD reaps the container (1 when it is gone),
+ * anything else goes to it. */
+static int
+on_signal(int sig, void *ctx)
+{
+	struct forwarding *f = ctx;
+
+	if (sig == SIGCHLD)
+		return waitpid(f->pid, f->status, WNOHANG) == f->pid;
+	if (sig > 0)
+		forward(f, sig);
+	return 0;
+}
 
 /* The report comes at the end of the setup (or EOF, if the child died). */
 static void
@@ -109,6 +133,7 @@ read_report(struct forwarding *f)
 		n = read(f->sock, &r, 1);
 	while (n < 0 && errno == EINTR);
 	f->ready = n == 1 && r == REPORT_HANDSHAKE;
+	f->via_init = n == 1 && r == REPORT_PROBE_AFTER_INIT;
 	f->sock = -1;
 }
 
@@ -121,16 +146,17 @@ forward(struct forwarding *f, int sig)
 	struct timespec ms = { 0, 1000000 };
 	int waited = 0, r;
 	pid_t pid = f->pid;
-	const struct stat *self = &f->self;
+	const struct stat *self = &f->self, *init;
 	int *ready = &f->ready;
 
 	if (f->sock >= 0)
 		read_report(f);
+	init = f->via_init ? &f->init : NULL;
 	/* After exec a foreign init gets a second to block or catch signals,
 	 * once: one that never does is not waited for again. */
 	while (!*ready) {
-		r = ready_for(pid, sig, self);
-		if (r != 0 || (r == 0 && exec_seen(pid, self) && ++waited > 1000)) {
+		r = ready_for(pid, sig, self, init);
+		if (r != 0 || (r == 0 && still_ours(pid, self, init) == 0 && ++waited > 1000)) {
 			*ready = 1;
 			break;
 		}
@@ -152,6 +178,34 @@ clone_flags(const struct container *ct)
 	return f;
 }
 
+/* The container's first process, in its new namespaces and, where there
+ * is a v2 cgroup, in the container's cgroup from its first instruction
+ * (clone3 with CLONE_INTO_CGROUP, Linux 5.7); else moved there before it
+ * is told to go. Returns as fork does; *cloned_in tells which. */
+static pid_t
+clone_container(const struct container *ct, int *cloned_in)
+{
+	struct {
+		unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal,
+			stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+	} args = { .flags = clone_flags(ct), .exit_signal = SIGCHLD };
+	pid_t pid;
+
+	*cloned_in = 0;
+	if (ct->cg.v2fd >= 0) {
+		args.flags |= 0x200000000ULL; /* CLONE_INTO_CGROUP */
+		args.cgroup = (unsigned long long)ct->cg.v2fd;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+		if (pid >= 0) {
+			*cloned_in = 1;
+			return pid;
+		}
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -1;
+	}
+	return (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
+}
+
 /* The container's first process: it becomes PID 1 of its namespace and
  * execs the init after the plan. */
 static __attribute__((noreturn)) void
@@ -169,18 +223,18 @@ int
 run_container(struct container *ct)
 {
 	struct forwarding f = { .sock = -1 };
-	int sync[2], status = 0, code;
+	int sync[2], status = 0, code, cloned_in = 0;
 	const char *why = NULL;
 	siginfo_t si;
 	pid_t pid;
 
-	if (stat("/proc/self/exe", &f.self) < 0)
+	if (stat("/proc/self/exe", &f.self) < 0 || fstat(ct->init_memfd, &f.init) < 0)
 		die_errno(EXIT_SETUP, "cannot read /proc/self/exe");
 	/* "go" one way, the child's report the other; a hang-up either way
 	 * tells that the other side is gone. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno(EXIT_SETUP, "cannot make a socket pair");
-	pid = (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
+	pid = clone_container(ct, &cloned_in);
 	if (pid < 0) {
 		code = errno;
 		cgroup_remove(&ct->cg);
@@ -196,7 +250,7 @@ run_container(struct container *ct)
 
 	/* The host's part, while the child waits: nothing from the image runs
 	 * before it is in its cgroup and its user namespace is mapped. */
-	if (cgroup_attach(&ct->cg, pid, &why) < 0 ||
+	if (cgroup_attach(&ct->cg, pid, cloned_in, &why) < 0 ||
 	    (ct->userns && userns_map(pid, ct->rootless, ct->host_uid, ct->host_gid,
 	                              ct->c->userns_base, ct->c->userns_size, &why) < 0)) {
 		code = errno;
@@ -211,21 +265,19 @@ run_container(struct container *ct)
 		/* the child is gone already: its status tells why */
 	}
 
-	for (;;) {
-		int sig = wait_signal(&si);
-		if (sig == SIGCHLD) {
-			pid_t r = waitpid(pid, &status, WNOHANG);
-			if (r == pid)
-				break;
-			continue;
-		}
-		if (sig > 0)
-			forward(&f, sig);
+	f.status = &status;
+	if (ct->term.mode != TERM_NONE && terminal_parent_start(&ct->term, sync[0]) == 0) {
+		terminal_raw(&ct->term);
+		terminal_relay(&ct->term, on_signal, &f);
+		terminal_restore();
+	} else {
+		int sig;
+		do
+			sig = wait_signal(&si);
+		while (on_signal(sig, &f) != 1);
 	}
 	close(sync[0]);
 
-	if (ct->tty && tcsetpgrp(0, getpgrp()) < 0)
-		note("cannot take the terminal back: %s", strerror(errno));
 	if (WIFSIGNALED(status)) {
 		code = 128 + WTERMSIG(status);
 		if (WTERMSIG(status) == SIGKILL && cgroup_oom_killed(&ct->cg))

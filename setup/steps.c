@@ -16,7 +16,6 @@
 
 #include "caps.h"
 #include "env.h"
-#include "fds.h"
 #include "log.h"
 #include "mocker.h"
 #include "net.h"
@@ -64,6 +63,16 @@ step_wait_for_launcher(struct container *ct, const char **why)
 	return -1;
 }
 
+/* A clone of mocker inside the container's namespaces: nothing there may
+ * ptrace it or open its /proc files (its memory, its executable: the
+ * host's mocker) until it has become the container's init. Not before the
+ * launcher has written our user namespace's maps through those files. */
+int
+step_not_dumpable(struct container *ct, const char **why)
+{
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* In a user namespace made by root (--userns), our ids are still the host's
  * root, unmapped there: become its root, the mapped range's first id. */
 int
@@ -78,6 +87,16 @@ step_userns_root(struct container *ct, const char **why)
 	return step_die_with_parent(ct, why); /* a change of ids clears it */
 }
 
+/* A session keyring of its own, as runc does: the caller's keys (its
+ * session keyring, inherited over fork) are not the container's to read. */
+int
+step_new_keyring(struct container *ct, const char **why)
+{
+	if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) >= 0)
+		return 0;
+	return errno == ENOSYS ? 0 : -1; /* a kernel without keys: nothing to share */
+}
+
 int
 step_cgroup_ns(struct container *ct, const char **why)
 {
@@ -85,17 +104,22 @@ step_cgroup_ns(struct container *ct, const char **why)
 	return unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL ? -1 : 0;
 }
 
+/* The container never gets the caller's terminal (terminal.h): a session
+ * of its own, pipes in place of std descriptors that are terminals. Before
+ * the inherited descriptors are closed: the pipes are among them. */
 int
-step_terminal(struct container *ct, const char **why)
+step_leave_terminal(struct container *ct, const char **why)
 {
-	/* A process group of our own, which is the terminal's foreground when
-	 * we had it: the init sees a terminal it can hand to its payload, and
-	 * ^C reaches the container once, not through us as well. */
-	if (setpgid(0, 0) < 0)
-		return -1;
-	if (ct->tty && tcsetpgrp(0, getpid()) < 0)
-		note("cannot give the terminal to the container: %s", strerror(errno));
-	return 0;
+	return terminal_child_stdio(&ct->term);
+}
+
+/* A new pty of the container's own devpts, when it gets one. */
+int
+step_open_terminal(struct container *ct, const char **why)
+{
+	if (ct->term.mode != TERM_PTY)
+		return 0;
+	return terminal_child_pty(ct->devfd, ct->sync_fd, why);
 }
 
 int
@@ -111,17 +135,6 @@ step_loopback(struct container *ct, const char **why)
 	return ct->c->net == NET_NONE ? net_loopback_up() : 0;
 }
 
-int
-step_user_lookup(struct container *ct, const char **why)
-{
-	const char *spec = ct->c->user ? ct->c->user : "0";
-
-	/* In the image's own /etc, now that it is our root. */
-	if (creds_lookup(spec, PASSWD_FILE, GROUP_FILE, &ct->creds, why) == 0)
-		return 0;
-	errno = ENOENT;
-	return -1;
-}
 
 int
 step_workdir(struct container *ct, const char **why)
@@ -180,7 +193,7 @@ step_user(struct container *ct, const char **why)
 int
 step_caps(struct container *ct, const char **why)
 {
-	return caps_set(ct->caps, ct->creds.uid);
+	return caps_set(ct->caps);
 }
 
 int
@@ -195,45 +208,37 @@ step_seccomp(struct container *ct, const char **why)
 	return ct->c->seccomp ? seccomp_install(&ct->seccomp) : 0;
 }
 
-/* Closes every descriptor from first on, but keep (or -1). */
+/* Closes every descriptor from first on but a and b (either may be -1). */
 static int
-close_fds_but(unsigned first, int keep)
+close_all_but(unsigned first, int a, int b)
 {
-	if (keep >= (int)first) {
-		if ((unsigned)keep > first &&
-		    syscall(SYS_close_range, first, (unsigned)keep - 1, 0) < 0)
+	int keep[2] = { a < b ? a : b, a < b ? b : a }, i;
+
+	for (i = 0; i < 2; i++) {
+		if (keep[i] < (int)first)
+			continue;
+		if ((unsigned)keep[i] > first &&
+		    syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0) < 0)
 			return -1;
-		first = (unsigned)keep + 1;
+		first = (unsigned)keep[i] + 1;
 	}
-	if (syscall(SYS_close_range, first, ~0U, 0) < 0) {
-		if (keep >= 0)
-			return -1;
-		fds_close_from((int)first); /* a kernel without close_range */
-	}
-	return 0;
+	return syscall(SYS_close_range, first, ~0U, 0) < 0 ? -1 : 0;
 }
 
 /* Only 0, 1, 2 and sockets passed for socket activation go in. Done first,
  * so that no inherited descriptor of a host directory can be reached during
  * the setup either (as /proc/self/fd/N in a --workdir: runc CVE-2024-21626).
- * The socket to the launcher is close-on-exec. */
+ * The socket to the launcher and the init's sealed copy stay; both are
+ * close-on-exec. */
 int
 step_close_inherited_fds(struct container *ct, const char **why)
 {
-	return close_fds_but(3U + (unsigned)ct->listen_fds, ct->sync_fd);
+	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd);
 }
 
-/* And again last: what the setup opened goes too, but for the init's own
- * descriptor and the socket to the launcher (both close-on-exec), which
- * come right after the sockets passed on. */
+/* And again last: what the setup opened goes too. */
 int
 step_close_fds(struct container *ct, const char **why)
 {
-	unsigned first = 3U + (unsigned)ct->listen_fds;
-	int fd;
-
-	for (fd = (int)first; fd <= ct->sync_fd || fd <= ct->init_fd; fd++)
-		if (fd != ct->sync_fd && fd != ct->init_fd)
-			close(fd);
-	return syscall(SYS_close_range, (unsigned)fd, ~0U, 0) < 0 ? -1 : 0;
+	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd);
 }

@@ -13,6 +13,7 @@
 
 #include "dev.h"
 #include "file.h"
+#include "initfd.h"
 #include "mocker.h"
 #include "mountapi.h"
 #include "mounts.h"
@@ -38,33 +39,48 @@ step_mount_root(struct container *ct, const char **why)
 	return ct->rootfd < 0 ? -1 : 0;
 }
 
+/* Why a kernel filesystem could not be mounted, said plainly when the
+ * image made its mount point a symbolic link. */
+static int
+kernel_fs_failed(const char *path, const char **why)
+{
+	if (errno != ELOOP)
+		return -1;
+	*why = path[1] == 'p' ? "the image's /proc is a symbolic link: refused" :
+	       path[1] == 's' ? "the image's /sys is a symbolic link: refused" :
+	                        "the image's /dev is a symbolic link: refused";
+	return -1;
+}
+
 int
 step_mount_proc(struct container *ct, const char **why)
 {
 	/* From inside the new PID namespace, and before the old root goes: in a
 	 * user namespace the kernel wants a visible procfs already there. */
-	ct->procfd = mount_fs_in_root(ct->rootfd, "/proc", "proc", NULL,
-	                              MA_NOSUID | MA_NODEV | MA_NOEXEC);
-	return ct->procfd < 0 ? -1 : 0;
+	ct->procfd = mount_kernel_fs(ct->rootfd, "/proc", "proc", NULL,
+	                             MA_NOSUID | MA_NODEV | MA_NOEXEC);
+	return ct->procfd < 0 ? kernel_fs_failed("/proc", why) : 0;
 }
 
 int
 step_mount_sys(struct container *ct, const char **why)
 {
 	ct->sysfd = mount_sysfs(ct->rootfd);
-	return ct->sysfd < 0 ? -1 : 0;
+	return ct->sysfd < 0 ? kernel_fs_failed("/sys", why) : 0;
 }
 
 int
 step_mount_masks(struct container *ct, const char **why)
 {
-	return mount_masks(ct->procfd, ct->sysfd, why);
+	return mount_masks(ct->procfd, ct->sysfd, ct->devfd, why);
 }
 
 int
 step_make_dev(struct container *ct, const char **why)
 {
 	ct->devfd = dev_make(ct->rootfd, ct->userns, why);
+	if (ct->devfd < 0 && *why && strcmp(*why, "/dev") == 0)
+		return kernel_fs_failed("/dev", why);
 	return ct->devfd < 0 ? -1 : 0;
 }
 
@@ -98,63 +114,79 @@ step_mount_tmpfs(struct container *ct, const char **why)
 	return 0;
 }
 
-/* Is the file at fd a mocker-init that takes the signal handshake? Its
- * marker is looked for in the first 64 KiB (it is 24 KiB): a false "yes"
- * costs nothing but a foreign init's complaint about an option. */
-static int
-is_mocker_init(int fd)
-{
-	static char buf[65536];
-	char path[32];
-	ssize_t n;
-	int rd;
-
-	if ((rd = open(fd_path(fd, path), O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(rd, buf, sizeof buf);
-	close(rd);
-	return n > 0 && memmem(buf, (size_t)n, INIT_MARKER, sizeof INIT_MARKER - 1) != NULL;
-}
-
 /*
- * The image's /sbin/init when it is an executable file, else the host's
- * mocker-init bound read-only at /dev/init (what docker run --init does,
- * without touching the image). The descriptor is kept and executed through:
- * what was checked is what runs, even if the image changes meanwhile.
+ * Chooses what PID 1 runs. The image's /sbin/init when it is an executable
+ * file, run by our sealed copy of mocker-init (-x), which is skipped when
+ * the image's is the very same program; else our copy itself (what docker
+ * run --init does, without touching the image); --init PATH's copy; or,
+ * with --no-init, COMMAND, run by our copy. The copy of our init is what
+ * /proc/1/exe shows, whichever runs.
  */
 int
 step_provide_init(struct container *ct, const char **why)
 {
-	const char *host = ct->c->init_path;
 	struct stat st;
 	int fd;
 
-	if (ct->c->no_init)
+	ct->init_mode = INIT_DIRECT;
+	ct->init_argv0 = BOUND_INIT;
+	if (ct->c->no_init) {
+		ct->init_mode = INIT_COMMAND;
 		return 0;
-	if (!host) {
-		fd = open_in_root(ct->rootfd, IMAGE_INIT, WANT_FILE, 0);
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
-			ct->init_fd = fd;
-			ct->init_exec = IMAGE_INIT;
-			ct->init_is_ours = !ct->no_signal_hold && is_mocker_init(fd);
-			return 0;
-		}
+	}
+	if (ct->c->init_path)
+		return 0;
+	fd = open_in_root(ct->rootfd, IMAGE_INIT, WANT_FILE, 0);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 		if (fd >= 0)
 			close(fd);
-		host = ct->init_host;
-		if (!*host) {
-			*why = "the image has no " IMAGE_INIT " and mocker-init was not "
-			       "found next to mocker (use --init PATH or --no-init)";
-			errno = ENOENT;
-			return -1;
-		}
+		return 0; /* none: ours */
 	}
-	*why = host;
-	if ((ct->init_fd = mount_host_init(ct->devfd, host)) < 0)
-		return -1;
-	ct->init_exec = BOUND_INIT;
-	ct->init_is_ours = !ct->no_signal_hold && is_mocker_init(ct->init_fd);
+	ct->init_argv0 = IMAGE_INIT;
+	if (!initfd_same(ct->init_memfd, fd)) {
+		ct->init_mode = INIT_IMAGE;
+		ct->image_init_ours = initfd_is_mocker_init(fd);
+	}
+	close(fd);
 	return 0;
+}
+
+static int
+image_file_failed(const char *path, const char **why)
+{
+	if (errno == EXDEV)
+		*why = path[5] == 'p' ? "the image's " PASSWD_FILE " is not a file of its own "
+		                        "(a link into /proc, /sys or a device): refused" :
+		                        "the image's " GROUP_FILE " is not a file of its own "
+		                        "(a link into /proc, /sys or a device): refused";
+	return -1;
+}
+
+/* The user, in the image's own /etc (volumes included), read through
+ * descriptors opened inside the root: a link from the image's /etc/passwd
+ * to /proc or /sys is refused, not followed. */
+int
+step_user_lookup(struct container *ct, const char **why)
+{
+	const char *spec = ct->c->user ? ct->c->user : "0";
+	int pw, gr = -1, ret = -1;
+
+	*why = "the image's " PASSWD_FILE;
+	if ((pw = open_image_file(ct->rootfd, PASSWD_FILE)) < 0 && errno != ENOENT)
+		return image_file_failed(PASSWD_FILE, why);
+	*why = "the image's " GROUP_FILE;
+	if ((gr = open_image_file(ct->rootfd, GROUP_FILE)) < 0 && errno != ENOENT) {
+		image_file_failed(GROUP_FILE, why);
+		goto out;
+	}
+	if ((ret = creds_lookup(spec, pw, gr, &ct->creds, why)) < 0)
+		errno = ENOENT;
+out:
+	if (pw >= 0)
+		close_keep_errno(pw);
+	if (gr >= 0)
+		close_keep_errno(gr);
+	return ret;
 }
 
 /* As Docker does, a missing working directory is made, inside the root,

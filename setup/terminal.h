@@ -1,0 +1,56 @@
+/*
+ * The container never gets the caller's terminal: it runs in a session of
+ * its own, and a standard descriptor that is a terminal is relayed by the
+ * launcher instead of handed in. When stdin and stdout are terminals (or
+ * with -t), the container gets a new pseudo-terminal of its own devpts as
+ * its controlling terminal, and the launcher relays between it and the
+ * caller's terminal, which it puts in raw mode for the while. Otherwise
+ * each standard descriptor that is a terminal becomes a pipe, relayed.
+ */
+#ifndef MOCKER_TERMINAL_H
+#define MOCKER_TERMINAL_H
+
+enum term_mode { TERM_NONE, TERM_PIPES, TERM_PTY };
+
+struct terminal {
+	int mode;        /* enum term_mode */
+	int pipe_in[2];  /* TERM_PIPES: for each std descriptor that is a */
+	int pipe_out[2]; /* terminal, a pipe: [0] read end, [1] write end; */
+	int pipe_err[2]; /* -1 when that one passes through */
+	int master;      /* TERM_PTY: the container's pty, in the launcher */
+};
+
+/* Chooses the mode (tty: -t given) and makes the pipes, on the host.
+ * 0, or -1 with errno. */
+int terminal_prepare(struct terminal *t, int tty);
+
+/* In the container's first process, before anything else: the pipes in
+ * place of the caller's terminal, and a session of its own. */
+int terminal_child_stdio(struct terminal *t);
+
+/* In the container's first process, once its /dev is made: a new pty from
+ * its devpts (devfd), made its controlling terminal and its stdin, stdout
+ * and stderr, with the caller's window size; the master is sent to the
+ * launcher over sock. 0, or -1 with errno and *why. */
+int terminal_child_pty(int devfd, int sock, const char **why);
+
+/* In the launcher, after the child was cloned: closes the child's ends;
+ * in pty mode takes the master from sock (-1 when the child died first). */
+int terminal_parent_start(struct terminal *t, int sock);
+
+/* The caller's terminal in raw mode, until terminal_restore (which every
+ * exit of mocker calls, die() included). */
+void terminal_raw(struct terminal *t);
+void terminal_restore(void);
+
+/* Sends the caller's window size on to the container (SIGWINCH). */
+void terminal_resize(const struct terminal *t);
+
+/*
+ * Relays until the container has ended and its output is drained: calls
+ * on_signal for every signal mocker receives (mocker blocks them all),
+ * and stops when it returns 1 (the container was reaped).
+ */
+void terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx), void *ctx);
+
+#endif
