@@ -253,8 +253,10 @@ test_no_init_and_host_init() {
 		"/dev/init --launcher-signals 0000000000000000:0000000000000000 -- cat /proc/1/cmdline" \
 		"$(run "$bare" cat /proc/1/cmdline | tr '\0' ' ' | sed 's/ $//')"
 	assertFalse "the image is untouched" "[ -e '$bare/sbin/init' ] || [ -e '$bare/dev/init' ]"
-	run "$bare" sh -c 'echo x > /dev/init' 2>/dev/null
-	assertNotEquals "the bound init is read-only" 0 $?
+	assertEquals "the init is a sealed copy in memory, not the host's file" \
+		"/memfd:mocker-init (deleted)" "$(run "$bare" readlink /proc/1/exe)"
+	run "$bare" sh -c 'echo x >> /proc/1/exe' 2>/dev/null
+	assertNotEquals "which cannot be written" 0 $?
 	assertEquals "--init PATH" "/dev/init" "$(run --init "$INIT" "$R" sh -c 'tr "\0" "\n" < /proc/1/cmdline | head -n 1')"
 }
 
@@ -291,6 +293,8 @@ test_sigkill_of_mocker_kills_the_container() {
 	wait "$m" 2>/dev/null
 	wait_for 1 not_running "$init"
 	assertTrue "no container process after 1 s" "not_running $init"
+	# the rest of the namespace goes with its init, at once or nearly
+	wait_until 2 '[ -z "$(pgrep -f "^sleep 10[01]$")" ]'
 	assertEquals "none of its processes either" "" "$(pgrep -f '^sleep 10[01]$')"
 }
 

@@ -7,10 +7,13 @@
 # shellcheck disable=SC2016,SC2028,SC2031
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/packages.sh
+. "$TOP/tests/packages.sh"
 
 export TERM=dumb
 
 oneTimeSetUp() {
+	ensure_packages keyutils libcap2-bin >/dev/null 2>&1
 	R=$(make_rootfs rootfs)
 	rm -f "$R/dev/null"
 	# a setuid-root copy of the probe
@@ -65,12 +68,21 @@ test_symlinked_proc_dev_sys_and_volume() {
 	for what in proc dev sys; do
 		mkdir -p "$T/host-$what"
 		img=$(hostile_image "evil-$what" "$what" "$T/host-$what")
-		run "$img" true >/dev/null 2>&1
+		run "$img" true >/dev/null 2>"$T/err"
+		assertEquals "/$what a link: refused" 125 $?
+		assertEquals "one line that says so" \
+			"the image's /$what is a symbolic link: refused" \
+			"$(sed -n "s/^mocker: cannot [a-z /]*: \(.*\): Symbolic link loop$/\1/p" "$T/err")"
 		assert_untouched "$T/host-$what"
 		# the same link as a relative path out of the image
 		img=$(hostile_image "evil2-$what" "$what" "../../../../../../$T/host-$what")
 		run "$img" true >/dev/null 2>&1
+		assertEquals "/$what a relative link: refused" 125 $?
 		assert_untouched "$T/host-$what"
+		# a link that stays inside the image is refused too (runc, CVE-2019-19921)
+		img=$(hostile_image "evil3-$what" "$what" "tmp")
+		run "$img" true >/dev/null 2>&1
+		assertEquals "/$what a link inside the image: refused" 125 $?
 	done
 	mkdir -p "$T/host-vol" "$T/src"
 	touch "$T/src/file"
@@ -149,6 +161,234 @@ test_host_mounts_do_not_propagate_into_a_volume() {
 	umount "$T/pvol/sub" "$T/pvol"
 }
 
+# The review's attack: /dev/pts a directory of the image's own, /proc a
+# path through it, so that procfs lands elsewhere and the image's fake
+# /proc/sys/kernel/cap_last_cap (1) is what the launcher reads after
+# pivot_root: CapBnd would keep almost everything.
+test_proc_moved_through_dev_pts_is_refused() {
+	local img=$T/evil-pts
+	rm -rf "$img"
+	cp -a "$R" "$img"
+	rm -rf "$img/proc"
+	mkdir -p "$img/dev/pts" "$img/fakeproc/sys/kernel"
+	echo 1 > "$img/fakeproc/sys/kernel/cap_last_cap"
+	ln -s dev/pts/../../fakeproc "$img/proc"
+	run --security-opt no-new-privileges=false "$img" grep CapBnd /proc/self/status >"$T/out" 2>"$T/err"
+	assertEquals "refused" 125 $?
+	grep -q "/proc is a symbolic link" "$T/err" || fail "says why: $(cat "$T/err")"
+	# control: with /proc a directory the bounding set is the default one,
+	# read from the host's kernel
+	rm "$img/proc"
+	mkdir "$img/proc"
+	assertEquals "control: bounded as always" "00000000a80425fb" \
+		"$(run "$img" grep CapBnd /proc/self/status | cut -f2)"
+}
+
+# An image whose /etc/passwd leads into /proc: root reading /proc/kmsg
+# there would eat the host's kernel log.
+test_passwd_into_proc_is_refused() {
+	local img=$T/evil-passwd
+	rm -rf "$img"
+	cp -a "$R" "$img"
+	ln -sf /proc/kmsg "$img/etc/passwd"
+	run -u nobody "$img" true 2>"$T/err"
+	assertEquals "refused" 125 $?
+	grep -q "/etc/passwd is not a file of its own" "$T/err" || fail "says why: $(cat "$T/err")"
+	ln -sf /proc/self/status "$img/etc/group"
+	rm "$img/etc/passwd"
+	cp "$R/etc/passwd" "$img/etc/passwd"
+	run -u nobody "$img" true 2>"$T/err"
+	assertEquals "group too" 125 $?
+	cp "$R/etc/group" "$img/etc/group.real"
+	mv "$img/etc/group.real" "$img/etc/group"
+	assertEquals "control: the image's own files are read" "65534" "$(run -u nobody "$img" id -u)"
+}
+
+# Container root changing its device nodes (and a mask's) must not change
+# the host's: they are nodes of the container's own, or read-only.
+test_device_nodes_are_not_the_hosts() {
+	local before after f
+	before=$(stat -c '%a %u %g %Y' /dev/null /dev/full /dev/zero /dev/tty)
+	run "$R" sh -c 'chmod 0604 /dev/full; chown 65534 /dev/full; touch -d 2001-01-01 /dev/full
+		chmod 000 /dev/null /dev/zero /dev/tty
+		for f in /proc/keys /proc/timer_list /proc/sched_debug; do
+			[ -e $f ] && chmod 000 $f 2>/dev/null && echo "$f changed"
+		done
+		true' >"$T/out" 2>&1
+	after=$(stat -c '%a %u %g %Y' /dev/null /dev/full /dev/zero /dev/tty)
+	assertEquals "the host's nodes unchanged" "$before" "$after"
+	assertEquals "no mask could be changed" "" "$(grep changed "$T/out")"
+	assertEquals "the container's own did change" "604 65534" \
+		"$(run "$R" sh -c 'chmod 0604 /dev/full; chown 65534 /dev/full; stat -c "%a %u" /dev/full')"
+	# control: a host node bound in does change, as the default nodes did
+	mknod -m 666 "$T/full" c 1 7
+	run -v "$T/full:/hostfull" "$R" chmod 0604 /hostfull
+	assertEquals "control: a bound host node changes" 604 "$(stat -c %a "$T/full")"
+	rm -f "$T/full"
+}
+
+# A container whose stdio is not the caller's terminal must not get at the
+# terminal anyway: it is in a session of its own.
+test_no_way_to_the_callers_terminal() {
+	local out
+	out=$({
+		echo 'wait'
+	} | "$HELPERS/ptyrun" -t 10 -o "$T/transcript" -- sh -c \
+		"'$MOCKER' run '$R' sh -c '(exec 3<>/dev/tty) 2>/dev/null && echo opened || echo refused' </dev/null >'$T/out' 2>&1")
+	assertEquals "the container's /dev/tty: $(cat "$T/out")" "refused" "$(cat "$T/out")"
+	# control: the same from the caller's session opens it
+	out=$({
+		echo 'wait'
+	} | "$HELPERS/ptyrun" -t 10 -o "$T/transcript" -- sh -c \
+		"sh -c '(exec 3<>/dev/tty) 2>/dev/null && echo opened || echo refused' </dev/null >'$T/out' 2>&1")
+	assertEquals "control: the caller's session opens it" "opened" "$(cat "$T/out")"
+}
+
+test_a_terminal_of_its_own() {
+	local out
+	out=$({
+		echo 'expect # '
+		echo 'send tty\n'
+		echo 'expect pts/0'
+		echo 'send stty size\n'
+		echo 'expect 40 120'
+		echo 'resize 33 99'
+		echo 'send stty size\n'
+		echo 'expect 33 99'
+		echo 'send exit 4\n'
+		echo 'wait'
+	} | "$HELPERS/ptyrun" -s 40x120 -t 10 -o "$T/transcript" -- "$MOCKER" run "$R" sh -i)
+	assertEquals "transcript: $(cat -v "$T/transcript")" "exit 4" "$out"
+	tr -d '\r' < "$T/transcript" | grep -qx /dev/pts/0 || fail "tty: $(cat -v "$T/transcript")"
+	# -t without a terminal here: one all the same
+	assertEquals "-t" "/dev/pts/0" "$(run -t "$R" tty </dev/null | tr -d '\r')"
+	assertEquals "no -t, no terminal" "not a tty" "$(run "$R" tty </dev/null)"
+	assertEquals "a pipe in passes through" "through" "$(echo through | run "$R" cat)"
+}
+
+# The allowlist: what Docker's profile refuses and more, and the same
+# calls with junk in the upper half of an argument the kernel reads as int.
+test_seccomp_allowlist() {
+	local out t
+	out=$(run "$R" probe io-uring vsock vsock-hi tiocsti-hi open-tree-attr keyctl i386 x32)
+	for t in io-uring vsock vsock-hi tiocsti-hi open-tree-attr keyctl i386 x32; do
+		echo "$out" | grep -qx "$t denied EPERM" || fail "$t: $(echo "$out" | grep "^$t ")"
+	done
+	assertEquals "newer than the table: ENOSYS, for libc fallbacks" "newer denied ENOSYS" \
+		"$(run "$R" probe newer)"
+	assertEquals "what libc needs, newer than libseccomp 2.5.4, passes" \
+		"fchmodat2 allowed
+inet allowed" "$(run "$R" probe fchmodat2 inet)"
+	# control: without the filter, the kernel takes them
+	out=$(run --security-opt seccomp=unconfined "$R" probe io-uring vsock i386)
+	echo "$out" | grep -q "io-uring denied EPERM" && fail "control: io_uring: $out"
+	echo "$out" | grep -qx "vsock allowed" || fail "control: vsock: $out"
+	echo "$out" | grep -qx "i386 allowed" || fail "control: i386: $out"
+	# a capability set of its own gets a filter of its own
+	assertNotEquals "--cap-add SYS_ADMIN: mount reaches the kernel" "mount denied EPERM" \
+		"$(run --cap-add SYS_ADMIN "$R" probe mount)"
+	assertEquals "--cap-drop SYS_CHROOT: chroot refused" "EPERM" \
+		"$(run --cap-drop SYS_CHROOT "$R" sh -c 'chroot / true 2>&1 | grep -o "Operation not permitted" | sed s/.*/EPERM/')"
+}
+
+# The image's init (or the payload under --no-init) clears its parent-death
+# signal: killing mocker must still end the container, through its cgroup.
+container_survives_kill() { # ENV...: 0 when the container is still there after kill -9
+	local m init
+	bg m env "$@" "$MOCKER" run --no-init "$R" nodeath sleep 300
+	wait_until 5 '[ -n "$(find_desc "$m" "^sleep 300")" ]' || { fail "started"; return 1; }
+	init=$(find_desc "$m" "^sleep 300")
+	kill -KILL "$m"
+	wait "$m" 2>/dev/null
+	if wait_for 5 not_running "$init"; then
+		return 1
+	fi
+	kill -KILL "$init"
+	return 0
+}
+
+test_kill_of_mocker_ends_a_container_that_cleared_its_pdeathsig() {
+	assertFalse "killed through cgroup.kill" "container_survives_kill X=1"
+	wait_for 5 no_mocker_cgroups
+	assertEquals "its cgroup removed" "" "$(mocker_cgroups)"
+	assertFalse "without a v2 tree: through the v1 freezer" \
+		"container_survives_kill MOCKER_TEST_NO_CGROUP2=1"
+	wait_for 5 no_mocker_cgroups
+	assertEquals "its cgroup removed" "" "$(mocker_cgroups)"
+	# control: without the watcher, the parent-death signal alone fails
+	assertTrue "control: it survives without the watcher" \
+		"container_survives_kill MOCKER_TEST_NO_WATCHER=1"
+	for d in $(mocker_cgroups); do rmdir "$d" 2>/dev/null; done
+}
+
+mocker_cgroups() {
+	find /sys/fs/cgroup -maxdepth 3 -type d -name 'mocker-*' 2>/dev/null
+}
+
+no_mocker_cgroups() {
+	[ -z "$(mocker_cgroups)" ]
+}
+
+test_every_container_in_a_cgroup_of_its_own() {
+	local m init
+	bg m "$MOCKER" run "$R" sleep 100
+	wait_until 5 '[ -n "$(find_desc "$m" "^sleep 100")" ]'
+	init=$(first_child "$m")
+	grep -Eq "^0::/mocker-$m\$|freezer:/mocker-$m\$" "/proc/$init/cgroup" ||
+		fail "no limits asked, a cgroup all the same: $(cat "/proc/$init/cgroup")"
+	kill -TERM "$m"
+	wait_exit "$m" 10
+	wait_for 5 no_mocker_cgroups
+	assertEquals "removed after" "" "$(mocker_cgroups)"
+}
+
+# The caller's keys are not the container's (seccomp off, so that keyctl
+# itself is allowed): it has a session keyring of its own.
+test_callers_keyring_not_shared() {
+	skip_unless command -v keyctl
+	local out
+	out=$(keyctl session - sh -c 'id=$(keyctl add user mockertest secret @s)
+		"$1" keyring=$id
+		"$2" run --security-opt seccomp=unconfined "$3" probe keyring=$id' sh \
+		"$HELPERS/probe" "$MOCKER" "$R")
+	assertEquals "control: the caller reads it; the container cannot" "keyring=* allowed
+keyring=* denied EACCES" "$(echo "$out" | tr -d 0-9 | sed 's/=/=*/')"
+}
+
+# An image binary with file capabilities (cap_net_raw+ei) run by a user
+# after su: with no inheritable set, nothing is regained.
+test_file_capabilities_give_nothing_back() {
+	skip_unless command -v setcap
+	cp "$HELPERS/probe" "$R/usr/local/bin/rawprobe"
+	setcap cap_net_raw+ei "$R/usr/local/bin/rawprobe"
+	assertEquals "no CAP_NET_RAW for nobody" "raw denied EPERM" \
+		"$(run -u nobody --security-opt no-new-privileges=false "$R" rawprobe raw)"
+	assertEquals "control: root in the container has it" "raw allowed" \
+		"$(run "$R" rawprobe raw)"
+	rm -f "$R/usr/local/bin/rawprobe"
+}
+
+# An image /sbin/init that is a script run by "/proc/self/exe": it must
+# never be the host's mocker, and the container's PID 1 executable is a
+# sealed copy nothing can write, not even with CAP_SYS_ADMIN.
+test_host_binaries_out_of_reach() {
+	local img=$T/evil-exe out
+	rm -rf "$img"
+	cp -a "$R" "$img"
+	printf '#!/proc/self/exe run\n' > "$img/sbin/init"
+	chmod 755 "$img/sbin/init"
+	out=$(run "$img" true 2>&1)
+	echo "$out" | grep -q "usage: mocker\|mocker version" && fail "the host's mocker ran: $out"
+	echo "$out" | grep -q "^mocker-init: " || fail "our init's copy ran it: $out"
+	# the host's init as PID 1 (an image without one)
+	rm -f "$img/sbin/init"
+	out=$(run --cap-add SYS_ADMIN --security-opt seccomp=unconfined "$img" sh -c \
+		'readlink /proc/1/exe; (echo x >> /proc/1/exe) 2>/dev/null && echo written; \
+		 mount -o remount,rw /proc/1/exe 2>/dev/null; (echo x >> /proc/1/exe) 2>/dev/null && echo written; true')
+	assertEquals "a sealed copy, not written" "/memfd:mocker-init (deleted)" "$out"
+	cmp -s "$INIT" "$(dirname "$MOCKER")/mocker-init" || fail "the host's mocker-init changed"
+}
+
 test_masked_and_readonly_proc() {
 	local out f
 	for f in /proc/keys /proc/timer_list /proc/kcore /proc/latency_stats /proc/timer_stats /proc/sched_debug; do
@@ -181,7 +421,7 @@ test_capabilities() {
 	assertEquals "bounding" "$docker" "$(capline CapBnd)"
 	assertEquals "effective" "$docker" "$(capline CapEff)"
 	assertEquals "permitted" "$docker" "$(capline CapPrm)"
-	assertEquals "inheritable" "$docker" "$(capline CapInh)"
+	assertEquals "inheritable: none (CVE-2022-29162)" "0000000000000000" "$(capline CapInh)"
 	assertEquals "ambient" "0000000000000000" "$(capline CapAmb)"
 	assertEquals "--cap-add NET_ADMIN" "00000000a80435fb" "$(capline CapEff --cap-add NET_ADMIN)"
 	assertEquals "--cap-drop ALL" "0000000000000000" "$(capline CapBnd --cap-drop ALL)"

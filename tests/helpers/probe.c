@@ -23,6 +23,7 @@
  *   x32           getpid through the x32 ABI (x86_64 only)
  *   keyring=ID    read key ID (a number), as its possessor could
  *   inet          socket(AF_INET) (allowed)
+ *   raw           socket(AF_INET, SOCK_RAW): CAP_NET_RAW
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,6 +112,7 @@ try(const char *t)
 	if (!strcmp(t, "vsock-hi"))
 		return syscall(SYS_socket, 0x100000000L | 40, SOCK_STREAM, 0);
 	if (!strcmp(t, "inet")) return syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	if (!strcmp(t, "raw")) return syscall(SYS_socket, AF_INET, SOCK_RAW, 1 /* ICMP */);
 	if (!strcmp(t, "tiocsti-hi")) return syscall(SYS_ioctl, 0, 0x100000000L | TIOCSTI, &c);
 	if (!strcmp(t, "open-tree-attr")) return syscall(467, AT_FDCWD, "/", 1 /* CLONE */, NULL, 0);
 	if (!strcmp(t, "newer")) return syscall(500, 0, 0, 0);

@@ -7,6 +7,9 @@
  *   send TEXT     write TEXT (escapes: \n \r \t \\ \xHH, so ^C is \x03)
  *   expect TEXT   wait until TEXT appears in the output after the last match
  *   wait          wait for CMD to exit; prints "exit N" or "signal N"
+ *   resize R C    set the window size to R rows, C columns (the kernel
+ *                 sends SIGWINCH to the terminal's foreground group)
+ * -s RxC sets the window size before CMD starts.
  * Everything CMD writes goes to TRANSCRIPT when given.
  * Exit status: 0 done, 3 an expect or wait timed out (the output so far is
  * printed), 2 usage, 1 a system error.
@@ -140,6 +143,7 @@ int
 main(int argc, char **argv)
 {
 	char line[4096];
+	const char *size = NULL;
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -147,6 +151,8 @@ main(int argc, char **argv)
 			timeout_ms = atoi(argv[++i]) * 1000;
 		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			transcript = open(argv[++i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+			size = argv[++i];
 	}
 	if (i + 1 >= argc) {
 		fprintf(stderr, "usage: ptyrun [-t SECONDS] [-o FILE] -- CMD [ARG]...\n");
@@ -156,6 +162,14 @@ main(int argc, char **argv)
 	    grantpt(master) < 0 || unlockpt(master) < 0) {
 		perror("ptyrun: pty");
 		return 1;
+	}
+	if (size) {
+		struct winsize ws = { 0 };
+		if (sscanf(size, "%hux%hu", &ws.ws_row, &ws.ws_col) != 2 ||
+		    ioctl(master, TIOCSWINSZ, &ws) < 0) {
+			fprintf(stderr, "ptyrun: -s %s: expected ROWSxCOLS\n", size);
+			return 2;
+		}
 	}
 	if ((child = fork()) < 0) {
 		perror("ptyrun: fork");
@@ -187,6 +201,11 @@ main(int argc, char **argv)
 		} else if (strncmp(line, "expect ", 7) == 0) {
 			unescape(line + 7);
 			expect(line + 7);
+		} else if (strncmp(line, "resize ", 7) == 0) {
+			struct winsize ws = { 0 };
+			if (sscanf(line + 7, "%hu %hu", &ws.ws_row, &ws.ws_col) != 2 ||
+			    ioctl(master, TIOCSWINSZ, &ws) < 0)
+				perror("ptyrun: resize");
 		} else if (strcmp(line, "wait") == 0) {
 			wait_child();
 			return 0;
