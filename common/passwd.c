@@ -195,6 +195,28 @@ creds_lookup(const char *spec, int passwd, int group, struct creds *c, const cha
 }
 
 int
+creds_add_group(struct creds *c, const char *spec, int group)
+{
+	struct creds found;
+	struct lookup g = { .c = &found, .name = spec };
+	unsigned long id;
+
+	found.gid = 0;
+	if (parse_ulong(spec, 0xfffffffe, &id) < 0) {
+		if (each_line(group, group_line, &g) < 0 || !g.found)
+			return -1;
+		id = found.gid;
+	}
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == (gid_t)id)
+			return 0;
+	if (c->ngroups == CREDS_MAX_GROUPS)
+		return -1;
+	c->groups[c->ngroups++] = (gid_t)id;
+	return 0;
+}
+
+int
 creds_apply(const struct creds *c)
 {
 	if (sys_setgroups((size_t)c->ngroups, c->groups) < 0 ||

@@ -26,6 +26,11 @@ int creds_open(const char *path);
  * with *why set to a static message. */
 int creds_lookup(const char *spec, int passwd, int group, struct creds *c, const char **why);
 
+/* Adds the group spec (a name in the group file open at group, read from
+ * where it stands, or a number) to c's supplementary groups; -1 when it
+ * is unknown or too many. */
+int creds_add_group(struct creds *c, const char *spec, int group);
+
 /* setgroups, setgid, setuid; 0 or -1 with errno. */
 int creds_apply(const struct creds *c);
 

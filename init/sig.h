@@ -4,7 +4,8 @@
 
 #include <signal.h>
 
-#define SIG_MAX 64 /* highest signal number on Linux */
+#include "signame.h"
+
 
 /* A kernel signal set: 64 bits on every Linux architecture we build for.
  * libc's sigset_t hides the signals it reserves for itself (32-34), which
@@ -14,12 +15,6 @@ typedef unsigned long long ksigset;
 
 #define KSIG_BIT(n) (1ULL << ((n) - 1))
 
-/* Name ("TERM", "SIGTERM", "term", "RTMIN+2") or number to a signal number;
- * -1 if it is neither. (RTMAX-n: use the number.) */
-int sig_parse(const char *s);
-
-/* "TERM", "RTMIN+2", or the number, into buf (16 bytes). */
-const char *sig_name(int sig, char *buf);
 
 /* Block every signal; store the caller's mask in old. */
 int sig_block_all(ksigset *old);

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -358,6 +359,25 @@ kill_all(const struct cgroup *cg)
 	}
 }
 
+/* Removes dir and the cgroups a container made below it (with
+ * CAP_SYS_ADMIN it can): deepest first. */
+static int
+rmdir_tree(const char *dir, int depth)
+{
+	char sub[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if (rmdir(dir) == 0 || errno != EBUSY || depth > 32 || !(d = opendir(dir)))
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
+		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub)
+			rmdir_tree(sub, depth + 1);
+	closedir(d);
+	return rmdir(dir);
+}
+
 /* Removes the directories, deepest last made first; a cgroup whose last
  * process is still exiting is busy for a moment. */
 static void
@@ -368,8 +388,18 @@ remove_dirs(const struct cgroup *cg, long wait_ms)
 	long waited;
 
 	for (i = cg->ndirs - 1; i >= 0; i--)
-		for (waited = 0; rmdir(cg->dirs[i]) < 0 && errno == EBUSY && waited < wait_ms; waited++)
+		for (waited = 0; rmdir_tree(cg->dirs[i], 0) < 0 && errno == EBUSY && waited < wait_ms;
+		     waited++)
 			nanosleep(&ms, NULL);
+}
+
+int
+cgroup_kill(const struct cgroup *cg)
+{
+	if (cg->ndirs == 0 || (!cg->kill_dir[0] && !cg->freezer_dir[0]))
+		return -1;
+	kill_all(cg);
+	return 0;
 }
 
 void

@@ -40,6 +40,9 @@ int cgroup_create(struct cgroup *cg, const struct config *c, const char **why);
 /* Moves pid into the directories it was not cloned into (v1). */
 int cgroup_attach(struct cgroup *cg, pid_t pid, int cloned_in, const char **why);
 
+/* Kills every process of the cgroup; -1 when there is none to kill through. */
+int cgroup_kill(const struct cgroup *cg);
+
 /* 1 if the memory limit killed something. */
 int cgroup_oom_killed(const struct cgroup *cg);
 

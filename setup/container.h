@@ -11,6 +11,7 @@
 #include "config.h"
 #include "passwd.h"
 #include "terminal.h"
+#include "userns.h"
 
 /*
  * What PID 1 execs is always the sealed copy of the host's init
@@ -44,11 +45,15 @@ struct container {
 	struct cgroup cg;          /* host side */
 	struct terminal term;      /* how its stdio reaches the caller's */
 	struct sock_fprog seccomp; /* the filter, made on the host */
+	int idmap;                 /* --userns as root: idmapped root and :idmap */
+	struct idmaps maps;        /* the user namespace's, when there is one */
 	int init_memfd;            /* the init PID 1 execs: a sealed copy of the */
 	int init_memfd_ours;       /* host's mocker-init (or of --init PATH) */
 
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* our end of the socket to the launcher */
+	int root_idmapped;         /* from the launcher with "go": the image */
+	int volume_idmapped[MAX_VOLUMES]; /* and :idmap volumes, idmapped; -1 */
 	int rootfd;                /* the new root, before pivot_root */
 	int procfd;                /* the roots of the /proc, /sys and /dev we */
 	int sysfd;                 /* mounted: what goes inside them is found */
@@ -65,6 +70,7 @@ struct container {
 #define REPORT_HANDSHAKE 'h'
 #define REPORT_PROBE     'p'
 #define REPORT_PROBE_AFTER_INIT 'x' /* once our init has exec'd it */
+#define REPORT_MOCKER_INIT_NO_HOLD 'm' /* MOCKER_TEST_NO_SIGNAL_HOLD */
 
 /* Runs the setup plan in the new namespaces and execs; never returns. */
 __attribute__((noreturn)) void plan_run(struct container *ct);

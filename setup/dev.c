@@ -39,18 +39,17 @@ mount_in_dev(int devfd, const char *dir, const char *fstype,
 
 /*
  * /dev itself is nodev, so a node the container makes there (it has
- * CAP_MKNOD) does not work: without a device cgroup, only the nodes bound
- * onto its empty files do, each a mount of its own.
+ * CAP_MKNOD) does not work: without a device cgroup, only ours do, each a
+ * mount of its own without nodev.
  *
  * As root in the host's user namespace they are nodes of our own, made with
- * mknod on a private tmpfs that is detached once they are bound: the
- * container's root owns them, and a chmod of its /dev/full changes nothing
- * on the host. In a user namespace mknod is not allowed, and the host's
- * nodes are bound, checked to be the devices they should be: the
- * container's root is not their owner there.
+ * mknod: the container's root owns them, and a chmod of its /dev/full
+ * changes nothing on the host. In a user namespace mknod is not allowed,
+ * and the host's nodes are bound, checked to be the devices they should
+ * be: the container's root is not their owner there.
  */
 static int
-bind_node(int devfd, int from, const char *name)
+bind_node(int devfd, int from, const char *name, unsigned attr)
 {
 	int target = -1, fd;
 
@@ -59,7 +58,7 @@ bind_node(int devfd, int from, const char *name)
 	close(fd);
 	if ((target = open_beneath(devfd, name, 0)) < 0)
 		return -1;
-	fd = bind_new_at(from, "", target, 0, 0);
+	fd = bind_new_at(from, "", target, attr, 0);
 	close_keep_errno(target);
 	return fd < 0 ? -1 : close(fd);
 }
@@ -83,66 +82,55 @@ host_node(size_t i)
 	return fd;
 }
 
-/* The nodes, from a tmpfs made for them in DEV/.nodes and then detached,
- * or from the host's /dev in a user namespace. */
+/* The nodes: made with mknod on our /dev (nodev) and each bound onto
+ * itself without nodev; in a user namespace, the host's, bound read-only
+ * (their times cannot be touched either; device I/O goes on on a
+ * read-only mount). */
 static int
 make_nodes(int devfd, int userns, const char **why)
 {
-	static const char *const opts[] = { "mode=755", "size=4k", NULL };
-	char path[32];
 	size_t i;
-	int priv = -1, src, ret = -1;
+	int src, node, fd, ret;
 
-	if (!userns) {
-		*why = "/dev/.nodes";
-		if (mkdirat(devfd, ".nodes", 0700) < 0 ||
-		    (src = open_beneath(devfd, ".nodes", O_DIRECTORY)) < 0)
-			return -1;
-		priv = mount_new_at("tmpfs", opts, MA_NOSUID | MA_NOEXEC, src);
-		close_keep_errno(src);
-		if (priv < 0)
-			return -1;
-	}
 	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
 		*why = nodes[i].name;
-		if (priv >= 0) {
-			if (mknodat(priv, nodes[i].name, S_IFCHR | 0666,
-			            makedev(nodes[i].major, nodes[i].minor)) < 0 ||
-			    fchmodat(priv, nodes[i].name, 0666, 0) < 0 || /* past the umask */
-			    (src = open_beneath(priv, nodes[i].name, 0)) < 0)
-				goto out;
-		} else if ((src = host_node(i)) < 0) {
-			goto out;
+		if (userns) {
+			if ((src = host_node(i)) < 0)
+				return -1;
+			ret = bind_node(devfd, src, nodes[i].name, MA_RDONLY);
+			close_keep_errno(src);
+			if (ret < 0)
+				return -1;
+			continue;
 		}
-		ret = bind_node(devfd, src, nodes[i].name);
-		close_keep_errno(src);
-		if (ret < 0)
-			goto out;
+		if (mknodat(devfd, nodes[i].name, S_IFCHR | 0666,
+		            makedev(nodes[i].major, nodes[i].minor)) < 0 ||
+		    fchmodat(devfd, nodes[i].name, 0666, 0) < 0 || /* past the umask */
+		    (node = open_beneath(devfd, nodes[i].name, 0)) < 0)
+			return -1;
+		fd = device_bind_at(node, node);
+		close_keep_errno(node);
+		if (fd < 0)
+			return -1;
+		close(fd);
 	}
-	ret = 0;
-out:
-	if (priv >= 0) {
-		/* the nodes stay, bound; their filesystem goes out of reach */
-		if (umount2(fd_path(priv, path), MNT_DETACH) < 0 && ret == 0)
-			ret = -1;
-		close_keep_errno(priv);
-		if (ret == 0 && unlinkat(devfd, ".nodes", AT_REMOVEDIR) < 0)
-			ret = -1;
-	}
-	return ret;
+	return 0;
 }
 
 int
-dev_make(int rootfd, int userns, const char **why)
+dev_make(int rootfd, int userns, uint64_t shm_size, const char **why)
 {
 	static const char *const dev_opts[] = { "mode=755", "size=65536k", NULL };
-	static const char *const shm_opts[] = { "mode=1777", "size=65536k", NULL };
+	static char shm_size_opt[32] = "size=65536k";
+	static const char *const shm_opts[] = { "mode=1777", shm_size_opt, NULL };
 	static const char *const pts_opts[] = { "ptmxmode=0666", "mode=0620", "gid=5", NULL };
 	static const char *const pts_opts_userns[] = { "ptmxmode=0666", "mode=0620", NULL };
 	unsigned inert = MA_NOSUID | MA_NODEV | MA_NOEXEC;
 	size_t i;
 	int devfd, target;
 
+	if (shm_size)
+		snprintf(shm_size_opt, sizeof shm_size_opt, "size=%llu", (unsigned long long)shm_size);
 	*why = "/dev";
 	if ((target = open_mountpoint(rootfd, "/dev")) < 0)
 		return -1;

@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "container.h"
+#include "chown.h"
 #include "file.h"
 #include "initfd.h"
 #include "hostname.h"
@@ -100,6 +101,21 @@ ignored_signals(void)
 	return (p = strstr(buf, "SigIgn:")) ? strtoull(p + 7, NULL, 16) : 0;
 }
 
+/* An OCI image layout (oci-layout and index.json, no /bin or /etc):
+ * what make images and umoci write, not something to run as it is. */
+static int
+is_oci_layout(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/oci-layout", dir);
+	if (stat(path, &st) < 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/etc", dir);
+	return stat(path, &st) < 0;
+}
+
 /* Everything that can be checked on the host, before any namespace. */
 static void
 prepare(struct container *ct, const struct config *c)
@@ -110,10 +126,19 @@ prepare(struct container *ct, const struct config *c)
 
 	ct->c = c;
 	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_memfd = -1;
+	ct->root_idmapped = -1;
+	for (i = 0; i < MAX_VOLUMES; i++)
+		ct->volume_idmapped[i] = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
 		die_errno(EXIT_SETUP, "rootfs '%s'", c->rootfs);
 	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
-		die(EXIT_SETUP, "rootfs '%s': not a directory", c->rootfs);
+		die(EXIT_SETUP, "rootfs '%s': a file, not a root filesystem directory; an image "
+		    "archive must be unpacked first (umoci unpack, or tar -x of a root "
+		    "filesystem)", c->rootfs);
+	if (is_oci_layout(ct->rootfs))
+		die(EXIT_SETUP, "rootfs '%s': an OCI image layout, not a root filesystem; unpack "
+		    "it first: umoci unpack --image DIR:TAG BUNDLE, then run BUNDLE/rootfs",
+		    c->rootfs);
 	if (strcmp(ct->rootfs, "/") == 0)
 		die(EXIT_SETUP, "rootfs '/': the host's root cannot be a container's");
 	if (c->hostname)
@@ -147,8 +172,31 @@ prepare(struct container *ct, const struct config *c)
 	ct->host_gid = getgid();
 	ct->rootless = geteuid() != 0;
 	ct->userns = ct->rootless || c->userns;
+	ct->idmap = ct->userns && !ct->rootless;
+	if (c->userns_keep_id && !ct->rootless)
+		die(EXIT_SETUP, "--userns=keep-id: for rootless runs (as root, your uid is root's)");
+	if (ct->userns)
+		userns_plan(&ct->maps, ct->rootless, c->userns_keep_id, c->userns_base,
+		            c->userns_size);
+	/* :U with --userns: the paths become container root's first, so that
+	 * it can give them on inside its namespace */
+	for (i = 0; i < c->nvolumes && ct->idmap; i++)
+		if (c->volumes[i].chown &&
+		    chown_tree(c->volumes[i].host, ct->maps.base, ct->maps.base) < 0)
+			die_errno(EXIT_SETUP, "--volume %s:%s:U", c->volumes[i].host,
+			          c->volumes[i].dest);
+	for (i = 0; i < c->nvolumes; i++)
+		if (c->volumes[i].idmap && !ct->idmap)
+			die(EXIT_SETUP, "--volume '%s:%s:idmap': %s", c->volumes[i].host,
+			    c->volumes[i].dest, ct->rootless ?
+			    "idmapped mounts need root (the kernel wants CAP_SYS_ADMIN over the "
+			    "filesystem's user namespace): use :U, or files of your own" :
+			    "idmap maps ids into a user namespace: it needs --userns");
 	ct->last_cap = caps_last();
 	ct->caps = caps_effective(c->cap_add, c->cap_drop, ct->last_cap);
+	if ((ct->caps & (1ULL << 21 /* SYS_ADMIN */)) && !ct->userns)
+		warnx_("CAP_SYS_ADMIN without --userns: the container can take the host over "
+		       "(a cgroup v1 release_agent, /sys/kernel/uevent_helper...); add --userns");
 	if (c->seccomp && seccomp_filter_for(ct->caps, &ct->seccomp) < 0)
 		die_errno(EXIT_SETUP, "cannot make the seccomp filter");
 	if (terminal_prepare(&ct->term, c->tty) < 0)
@@ -202,14 +250,22 @@ main(int argc, char **argv)
 		    "[COMMAND [ARG]...])", argv[1]);
 
 	config_parse(&cfg, argc - 1, argv + 1);
+	if (cfg.userns_keep_id && !cfg.user && getuid() != 0) {
+		/* keep-id: the caller inside, as the caller's own ids */
+		static char me[48];
+		snprintf(me, sizeof me, "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+		cfg.user = me;
+	}
 	prepare(&ct, &cfg);
 
+	note("make the container's cgroup");
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r < 0)
 		die_errno(EXIT_SETUP, "cannot %s", why);
 	if (r > 0 && (cfg.memory || cfg.pids_limit || cfg.cpu_quota_us))
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
+	note("start the cgroup's watcher");
 	if (cgroup_guard(&ct.cg) < 0) {
 		int err = errno;
 		cgroup_remove(&ct.cg);

@@ -75,7 +75,7 @@ tree_set(int fd, unsigned attr, int rec)
 	                    &a, sizeof a);
 }
 
-static int
+int
 tree_attach(int fd, int target)
 {
 	return (int)syscall(SYS_move_mount, fd, "", target, "",
@@ -88,6 +88,23 @@ mount_new_at(const char *fstype, const char *const *options, unsigned attr, int 
 	int fd = fs_new(fstype, options, attr);
 
 	if (fd >= 0 && tree_attach(fd, target) < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+device_bind_at(int node, int target)
+{
+	/* a private copy of the node's mount without its nodev */
+	struct mount_attr a = { .attr_clr = MOUNT_ATTR_NODEV, .propagation = MS_PRIVATE };
+	int fd = tree_clone(node, "", 0);
+
+	if (fd < 0)
+		return -1;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0 ||
+	    tree_attach(fd, target) < 0) {
 		close_keep_errno(fd);
 		return -1;
 	}

@@ -20,6 +20,9 @@
  * it private: nothing mounted on the host later propagates into it. */
 int tree_set(int fd, unsigned attr, int rec);
 
+/* Attaches the detached tree fd onto the directory or file target. */
+int tree_attach(int fd, int target);
+
 /* A new filesystem, fstype with options ("key=value" or "flag", NULL
  * terminated; NULL for none) and attributes attr, attached onto the
  * directory or file target. Returns the attached mount's root, or -1. */
@@ -29,5 +32,10 @@ int mount_new_at(const char *fstype, const char *const *options, unsigned attr,
 /* A private bind mount of dirfd/path (path "" for dirfd itself) onto
  * target with attributes added; recursive if rec. Returns the new mount's root, or -1. */
 int bind_new_at(int dirfd, const char *path, int target, unsigned attr, int rec);
+
+/* The device node at node (O_PATH, on a nodev mount) bound onto target
+ * without nodev: the one node that works there. Returns the mount's root,
+ * or -1. */
+int device_bind_at(int node, int target);
 
 #endif

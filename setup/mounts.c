@@ -180,6 +180,23 @@ out:
 }
 
 int
+mount_tree_in_root(int rootfd, int tree, const char *path, unsigned attr, const char **why)
+{
+	struct stat st;
+	int target, ret;
+
+	*why = path;
+	if (fstat(tree, &st) < 0)
+		return -1;
+	target = open_in_root(rootfd, path, S_ISDIR(st.st_mode) ? WANT_DIR : WANT_FILE, 1);
+	if (target < 0)
+		return -1;
+	ret = tree_set(tree, attr | MA_NODEV, 0) < 0 ? -1 : tree_attach(tree, target);
+	close_keep_errno(target);
+	return ret;
+}
+
+int
 mount_host_init(int devfd, const char *host)
 {
 	int fd, target;

@@ -39,6 +39,11 @@ int mount_masks(int procfd, int sysfd, int devfd, const char **why);
 int mount_bind(int rootfd, const char *src, const char *path, unsigned attr,
                const char **why);
 
+/* Attaches the detached tree (an idmapped volume) onto path inside the
+ * root, with attributes added; 0 or -1 with *why. */
+int mount_tree_in_root(int rootfd, int tree, const char *path, unsigned attr,
+                       const char **why);
+
 /* Binds the host file host read-only onto DEV/init in our /dev; returns a
  * descriptor of it. */
 int mount_host_init(int devfd, const char *host);

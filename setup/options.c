@@ -13,34 +13,53 @@
 #include "config.h"
 #include "log.h"
 #include "hostname.h"
+#include "option_values.h"
 
 static const char usage_text[] =
 "usage: mocker run [OPTION]... ROOTFS [COMMAND [ARG]...]\n"
 "Runs COMMAND (default /bin/sh) in the root filesystem ROOTFS, in new PID,\n"
 "mount, UTS, IPC, network and cgroup namespaces, with mocker-init as PID 1.\n"
 "\n"
-"      --hostname NAME      hostname (default: from the image directory's name)\n"
+"What runs\n"
+"      --entrypoint CMD     run CMD with COMMAND as its arguments\n"
 "  -e, --env KEY[=VALUE]    set a variable (KEY alone: take it from here)\n"
+"      --env-file FILE      variables from FILE, KEY=VALUE per line\n"
 "  -w, --workdir DIR        working directory inside (default /)\n"
 "  -u, --user USER[:GROUP]  run as USER, looked up in the image\n"
-"  -v, --volume HOST:DEST[:ro]  bind a host path into the container\n"
-"      --read-only          make the root filesystem read-only\n"
-"      --tmpfs PATH         mount a fresh tmpfs at PATH\n"
-"      --net none|host      none: own network with loopback (default)\n"
-"      --init PATH          run this init (bound read-only) as PID 1\n"
+"      --group-add GROUP    a supplementary group (name or number)\n"
+"      --init PATH          run this init as PID 1 (a sealed copy)\n"
 "      --no-init            run COMMAND itself as PID 1\n"
+"      --restart POLICY     no, on-failure[:N], always (by mocker-init)\n"
 "  -t, --tty                a terminal of its own even when not run from one\n"
 "  -i, --interactive        (accepted: stdin is always passed on)\n"
+"      --rm                 (accepted: a foreground run leaves nothing)\n"
+"Stopping: SIGTERM or SIGINT to mocker stops the container\n"
+"      --stop-signal SIG    sent to its init to stop it (TERM)\n"
+"      --stop-timeout SECS  then everything is killed (10); the init's grace\n"
+"Files\n"
+"  -v, --volume HOST:DEST[:OPTIONS]  bind a host path; OPTIONS ro, rw, U, idmap\n"
+"      --tmpfs PATH[:OPTIONS]  a fresh tmpfs; size=, mode=, uid=, gid=, ro,\n"
+"                           exec, noexec, nosuid, nodev (noexec,nosuid,nodev)\n"
+"      --read-only          make the root filesystem read-only\n"
+"      --overlay[=DIR]      copy-on-write root; changes in DIR, else thrown away\n"
+"      --shm-size SIZE      the size of /dev/shm (64m)\n"
+"Network and names\n"
+"      --net none|host      none: own network with loopback (default)\n"
+"      --hostname NAME      hostname (default: from the image directory's name)\n"
+"      --add-host NAME:IP   a line of the container's /etc/hosts\n"
+"      --dns IP, --dns-search DOMAIN, --dns-option OPT  its /etc/resolv.conf\n"
+"Limits and privileges\n"
 "      --memory SIZE        memory limit (k, m, g suffixes)\n"
 "      --pids-limit N       process limit\n"
 "      --cpus FLOAT         CPU limit, in CPUs\n"
+"      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core...)\n"
 "      --cap-add CAP        add a capability to the default set (ALL)\n"
 "      --cap-drop CAP       drop a capability (ALL)\n"
 "      --security-opt seccomp=unconfined|no-new-privileges=false\n"
 "      --userns[=BASE:SIZE] map container root to BASE (default 100000:65536)\n"
-"      --overlay[=DIR]      copy-on-write root; changes in DIR, else thrown away\n"
+"Messages\n"
 "  -q, --quiet              no warnings\n"
-"      --verbose            say what is done\n"
+"      --verbose            say each step of the setup\n"
 "  -h, --help               this help\n"
 "  -V, --version            the version\n"
 "\n"
@@ -51,24 +70,40 @@ static const char usage_text[] =
 enum {
 	OPT_HOSTNAME = 256, OPT_READ_ONLY, OPT_TMPFS, OPT_NET, OPT_INIT, OPT_NO_INIT,
 	OPT_MEMORY, OPT_PIDS, OPT_CPUS, OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY,
-	OPT_USERNS, OPT_OVERLAY, OPT_VERBOSE,
+	OPT_USERNS, OPT_OVERLAY, OPT_VERBOSE, OPT_ENTRYPOINT, OPT_ENV_FILE,
+	OPT_GROUP_ADD, OPT_RESTART, OPT_RM, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT,
+	OPT_SHM_SIZE, OPT_ADD_HOST, OPT_DNS, OPT_DNS_SEARCH, OPT_DNS_OPTION, OPT_ULIMIT,
 };
 
 static const struct option long_opts[] = {
 	{ "hostname",     required_argument, NULL, OPT_HOSTNAME },
 	{ "env",          required_argument, NULL, 'e' },
+	{ "env-file",     required_argument, NULL, OPT_ENV_FILE },
+	{ "entrypoint",   required_argument, NULL, OPT_ENTRYPOINT },
 	{ "workdir",      required_argument, NULL, 'w' },
 	{ "user",         required_argument, NULL, 'u' },
+	{ "group-add",    required_argument, NULL, OPT_GROUP_ADD },
 	{ "volume",       required_argument, NULL, 'v' },
 	{ "read-only",    no_argument,       NULL, OPT_READ_ONLY },
 	{ "tmpfs",        required_argument, NULL, OPT_TMPFS },
+	{ "shm-size",     required_argument, NULL, OPT_SHM_SIZE },
 	{ "net",          required_argument, NULL, OPT_NET },
 	{ "network",      required_argument, NULL, OPT_NET },
+	{ "add-host",     required_argument, NULL, OPT_ADD_HOST },
+	{ "dns",          required_argument, NULL, OPT_DNS },
+	{ "dns-search",   required_argument, NULL, OPT_DNS_SEARCH },
+	{ "dns-option",   required_argument, NULL, OPT_DNS_OPTION },
+	{ "dns-opt",      required_argument, NULL, OPT_DNS_OPTION },
 	{ "init",         required_argument, NULL, OPT_INIT },
 	{ "no-init",      no_argument,       NULL, OPT_NO_INIT },
+	{ "restart",      required_argument, NULL, OPT_RESTART },
+	{ "rm",           no_argument,       NULL, OPT_RM },
+	{ "stop-signal",  required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "memory",       required_argument, NULL, OPT_MEMORY },
 	{ "pids-limit",   required_argument, NULL, OPT_PIDS },
 	{ "cpus",         required_argument, NULL, OPT_CPUS },
+	{ "ulimit",       required_argument, NULL, OPT_ULIMIT },
 	{ "cap-add",      required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop",     required_argument, NULL, OPT_CAP_DROP },
 	{ "security-opt", required_argument, NULL, OPT_SECURITY },
@@ -97,158 +132,30 @@ option_name(int val, const char *word)
 	return buf;
 }
 
-static __attribute__((noreturn)) void
-bad(const char *what, const char *arg, const char *why)
+/* --entrypoint CMD: CMD, then the command's words as its arguments. */
+static char *const *
+with_entrypoint(const char *entrypoint, char **args, int nargs)
 {
-	die(EXIT_SETUP, "%s '%s': %s (see mocker run --help)", what, arg, why);
-}
+	char **argv = calloc((size_t)nargs + 2, sizeof *argv);
 
-/* "512m" → bytes. */
-static uint64_t
-parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v;
-	uint64_t mult = 1;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		bad("--memory", s, "expected a size such as 64m");
-	v = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	case 'b': case 'B': end++; break;
-	}
-	if (*end == 'b' || *end == 'B')
-		end++;
-	if (errno || *end || end == s || v == 0 || v > UINT64_MAX / mult)
-		bad("--memory", s, "expected a size such as 64m");
-	if (v * mult < (4ULL << 20))
-		bad("--memory", s, "the minimum is 4m");
-	return v * mult;
-}
-
-static long
-parse_count(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		bad(opt, s, "expected a number");
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		bad(opt, s, "expected a number in range");
-	return v;
-}
-
-/* "1.5" CPUs → microseconds per 100 ms period. */
-static uint64_t
-parse_cpus(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		bad("--cpus", s, "expected a number of CPUs such as 0.5");
-	v = strtod(s, &end);
-	if (errno || *end || !(v >= 0.01) || v > 4096)
-		bad("--cpus", s, "expected a number of CPUs such as 0.5");
-	return (uint64_t)(v * 100000.0 + 0.5);
-}
-
-static void
-parse_volume(struct config *c, char *spec)
-{
-	struct volume *v;
-	char *colon, *mode;
-
-	if (c->nvolumes == MAX_VOLUMES)
-		bad("--volume", spec, "too many volumes");
-	v = &c->volumes[c->nvolumes];
-	colon = strchr(spec, ':');
-	if (!colon || colon == spec || !colon[1])
-		bad("--volume", spec, "expected HOST:CONTAINER[:ro]");
-	if (spec[0] != '/' || colon[1] != '/')
-		bad("--volume", spec, "paths must be absolute");
-	*colon = 0;
-	v->host = spec;
-	v->dest = colon + 1;
-	if ((mode = strchr(colon + 1, ':'))) {
-		*mode++ = 0;
-		if (strcmp(mode, "ro") == 0)
-			v->readonly = 1;
-		else if (strcmp(mode, "rw") != 0)
-			bad("--volume", mode, "expected ro or rw");
-	}
-	c->nvolumes++;
-}
-
-static void
-parse_userns(struct config *c, const char *arg)
-{
-	char *end;
-	unsigned long base, size;
-
-	c->userns = 1;
-	c->userns_base = USERNS_BASE;
-	c->userns_size = USERNS_SIZE;
-	if (!arg)
-		return;
-	errno = 0;
-	base = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end != ':' || arg[0] == '-')
-		bad("--userns", arg, "expected BASE:SIZE");
-	size = strtoul(end + 1, &end, 10);
-	if (errno || *end || size == 0 || base == 0 || base > UINT32_MAX - size)
-		bad("--userns", arg, "expected BASE:SIZE, BASE > 0");
-	c->userns_base = (uid_t)base;
-	c->userns_size = (uid_t)size;
-}
-
-static void
-parse_security(struct config *c, const char *arg)
-{
-	if (strcmp(arg, "seccomp=unconfined") == 0)
-		c->seccomp = 0;
-	else if (strcmp(arg, "no-new-privileges=false") == 0 ||
-	         strcmp(arg, "no-new-privileges:false") == 0)
-		c->no_new_privs = 0;
-	else if (strcmp(arg, "no-new-privileges") == 0 ||
-	         strcmp(arg, "no-new-privileges=true") == 0 ||
-	         strcmp(arg, "no-new-privileges:true") == 0)
-		c->no_new_privs = 1;
-	else
-		bad("--security-opt", arg,
-		    "expected seccomp=unconfined or no-new-privileges=false");
-}
-
-static void
-parse_cap(uint64_t *set, const char *opt, const char *arg)
-{
-	int cap;
-
-	if (strcasecmp(arg, "ALL") == 0) {
-		*set = CAPS_ALL;
-		return;
-	}
-	if ((cap = cap_parse(arg)) < 0)
-		bad(opt, arg, "unknown capability");
-	*set |= 1ULL << cap;
+	if (!argv)
+		die(EXIT_SETUP, "out of memory");
+	argv[0] = (char *)entrypoint;
+	memcpy(argv + 1, args, (size_t)nargs * sizeof *argv);
+	return argv;
 }
 
 void
 config_parse(struct config *c, int argc, char **argv)
 {
+	const char *entrypoint = NULL;
 	int opt;
 
 	memset(c, 0, sizeof *c);
 	c->seccomp = 1;
 	c->no_new_privs = 1;
+	c->stop_signal = 15;
+	c->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at ROOTFS, so the command's options stay its own; ":": a
@@ -257,94 +164,70 @@ config_parse(struct config *c, int argc, char **argv)
 		switch (opt) {
 		case OPT_HOSTNAME:
 			if (!hostname_valid(optarg))
-				bad("--hostname", optarg,
-				    "letters, digits, '-' and '.', at most 64 bytes");
+				opt_bad("--hostname", optarg,
+				        "letters, digits, '-' and '.', at most 64 bytes");
 			c->hostname = optarg;
 			break;
-		case 'e':
-			if (c->nenv == MAX_ENV)
-				bad("--env", optarg, "too many variables");
-			if (!*optarg || *optarg == '=')
-				bad("--env", optarg, "expected KEY=VALUE");
-			c->env[c->nenv++] = optarg;
-			break;
+		case 'e':          opt_env(c, "--env", optarg); break;
+		case OPT_ENV_FILE: opt_env_file(c, optarg); break;
+		case OPT_ENTRYPOINT: entrypoint = optarg; break;
 		case 'w':
 			if (optarg[0] != '/')
-				bad("--workdir", optarg, "must be an absolute path");
+				opt_bad("--workdir", optarg, "must be an absolute path");
 			c->workdir = optarg;
 			break;
 		case 'u':
 			if (!*optarg || *optarg == ':')
-				bad("--user", optarg, "expected USER[:GROUP]");
+				opt_bad("--user", optarg, "expected USER[:GROUP]");
 			c->user = optarg;
 			break;
-		case 'v':
-			parse_volume(c, optarg);
-			break;
-		case OPT_READ_ONLY:
-			c->read_only = 1;
-			break;
-		case OPT_TMPFS:
-			if (c->ntmpfs == MAX_TMPFS)
-				bad("--tmpfs", optarg, "too many");
-			if (optarg[0] != '/' || !optarg[1])
-				bad("--tmpfs", optarg, "expected an absolute path other than /");
-			c->tmpfs[c->ntmpfs++] = optarg;
-			break;
+		case OPT_GROUP_ADD: opt_group_add(c, optarg); break;
+		case 'v':           opt_volume(c, optarg); break;
+		case OPT_READ_ONLY: c->read_only = 1; break;
+		case OPT_TMPFS:     opt_tmpfs(c, optarg); break;
+		case OPT_SHM_SIZE:  c->shm_size = opt_size("--shm-size", optarg, 4096); break;
 		case OPT_NET:
 			if (strcmp(optarg, "none") == 0)
 				c->net = NET_NONE;
 			else if (strcmp(optarg, "host") == 0)
 				c->net = NET_HOST;
 			else
-				bad("--net", optarg, "expected none or host");
+				opt_bad("--net", optarg, "expected none or host");
 			break;
+		case OPT_ADD_HOST:   opt_add_host(c, optarg); break;
+		case OPT_DNS:        opt_dns(c, optarg); break;
+		case OPT_DNS_SEARCH: opt_dns_search(c, optarg); break;
+		case OPT_DNS_OPTION: opt_dns_option(c, optarg); break;
 		case OPT_INIT:
 			if (!*optarg)
-				bad("--init", optarg, "expected a path");
+				opt_bad("--init", optarg, "expected a path");
 			c->init_path = optarg;
 			break;
-		case OPT_NO_INIT:
-			c->no_init = 1;
+		case OPT_NO_INIT:   c->no_init = 1; break;
+		case OPT_RESTART:   c->restart = opt_restart(optarg); break;
+		case OPT_RM:        c->rm = 1; break;
+		case OPT_STOP_SIGNAL: c->stop_signal = opt_signal("--stop-signal", optarg); break;
+		case OPT_STOP_TIMEOUT:
+			c->stop_timeout = (int)opt_count("--stop-timeout", optarg, -1, 100000000L);
 			break;
-		case OPT_MEMORY:
-			c->memory = parse_size(optarg);
-			break;
-		case OPT_PIDS:
-			c->pids_limit = parse_count("--pids-limit", optarg, 1, 1L << 22);
-			break;
-		case OPT_CPUS:
-			c->cpu_quota_us = parse_cpus(optarg);
-			break;
-		case OPT_CAP_ADD:
-			parse_cap(&c->cap_add, "--cap-add", optarg);
-			break;
-		case OPT_CAP_DROP:
-			parse_cap(&c->cap_drop, "--cap-drop", optarg);
-			break;
-		case OPT_SECURITY:
-			parse_security(c, optarg);
-			break;
-		case OPT_USERNS:
-			parse_userns(c, optarg);
-			break;
+		case OPT_MEMORY:    c->memory = opt_size("--memory", optarg, 4ULL << 20); break;
+		case OPT_PIDS:      c->pids_limit = opt_count("--pids-limit", optarg, 1, 1L << 22); break;
+		case OPT_CPUS:      c->cpu_quota_us = opt_cpus(optarg); break;
+		case OPT_ULIMIT:    opt_ulimit(c, optarg); break;
+		case OPT_CAP_ADD:   opt_cap(&c->cap_add, "--cap-add", optarg); break;
+		case OPT_CAP_DROP:  opt_cap(&c->cap_drop, "--cap-drop", optarg); break;
+		case OPT_SECURITY:  opt_security(c, optarg); break;
+		case OPT_USERNS:    opt_userns(c, optarg); break;
 		case OPT_OVERLAY:
 			c->overlay = 1;
 			if (optarg && optarg[0] != '/')
-				bad("--overlay", optarg, "expected an absolute directory");
+				opt_bad("--overlay", optarg, "expected an absolute directory");
 			c->overlay_upper = optarg;
 			break;
-		case 'q':
-			log_quiet = 1;
-			break;
-		case 't':
-			c->tty = 1;
-			break;
-		case 'i':
-			break;
-		case OPT_VERBOSE:
-			log_verbose = 1;
-			break;
+		case 'q':           log_quiet = 1; break;
+		case 't':           c->tty = 1; break;
+		case 'i':           break;
+		case OPT_VERBOSE:   log_verbose = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(fflush(stdout) == 0 ? 0 : 1);
@@ -367,6 +250,10 @@ config_parse(struct config *c, int argc, char **argv)
 	if (!*c->rootfs)
 		die(EXIT_SETUP, "empty ROOTFS");
 	c->argv = optind < argc ? argv + optind : NULL;
+	if (entrypoint && *entrypoint)
+		c->argv = with_entrypoint(entrypoint, argv + optind, argc - optind);
 	if (c->no_init && c->init_path)
 		die(EXIT_SETUP, "--init and --no-init exclude each other");
+	if (c->no_init && c->restart && strcmp(c->restart, "no") != 0)
+		die(EXIT_SETUP, "--restart needs an init: it does not go with --no-init");
 }

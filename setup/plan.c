@@ -45,15 +45,18 @@ static const struct step {
 	{ "mask /proc and /sys paths",     step_mount_masks },
 	{ "mount a volume",                step_mount_volumes },
 	{ "mount a tmpfs",                 step_mount_tmpfs },
+	{ "write /etc/hosts, hostname and resolv.conf", step_etc_files },
 	{ "provide the init",              step_provide_init },
 	{ "set the hostname",              step_hostname },
 	{ "bring up loopback",             step_loopback },
 	{ "make the working directory",    step_make_workdir },
 	{ "make the root read-only",       step_root_readonly },
 	{ "look up the user",              step_user_lookup },
+	{ "give :U volumes to the user",   step_chown_volumes },
 	{ "pivot into the root",           step_pivot },
 	{ "change to the working directory", step_workdir },
 	{ "build the environment",         step_env },
+	{ "set resource limits",           step_ulimits },
 	/* The filter goes on while we are still root with every capability:
 	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
 	 * (setresuid, capset, prctl, close_range, execve) it allows. */
@@ -93,11 +96,12 @@ default_command(struct container *ct)
 	return sh;
 }
 
-/* Does the program that stays PID 1 take the signal handshake? */
+/* Is the program that stays PID 1 a mocker-init (that takes the signal
+ * handshake and our stop settings)? */
 static int
-final_takes_handshake(const struct container *ct)
+final_is_mocker_init(const struct container *ct)
 {
-	if (ct->no_signal_hold || !ct->init_memfd_ours)
+	if (!ct->init_memfd_ours)
 		return 0;
 	return ct->init_mode == INIT_DIRECT ||
 	       (ct->init_mode == INIT_IMAGE && ct->image_init_ours);
@@ -107,7 +111,8 @@ final_takes_handshake(const struct container *ct)
 static void
 report_to_launcher(struct container *ct)
 {
-	char r = final_takes_handshake(ct) ? REPORT_HANDSHAKE :
+	char r = final_is_mocker_init(ct) ?
+	         (ct->no_signal_hold ? REPORT_MOCKER_INIT_NO_HOLD : REPORT_HANDSHAKE) :
 	         ct->init_mode != INIT_DIRECT ? REPORT_PROBE_AFTER_INIT : REPORT_PROBE;
 
 	if (write(ct->sync_fd, &r, 1) != 1) {
@@ -123,6 +128,30 @@ add_signals(char **argv, size_t *i, char *buf, unsigned long long mask)
 	snprintf(buf, 2 * 16 + 2, "%016llx:%016llx", mask, 0ULL);
 	argv[(*i)++] = INIT_SIGNALS_OPTION;
 	argv[(*i)++] = buf;
+}
+
+/* The stop settings for a mocker-init that stays PID 1, as its options
+ * (nothing of them reaches the payload's environment): the grace period
+ * is the stop timeout, the restart policy, and the stop signal it passes
+ * on for the SIGTERM mocker sends it on a stop (-r TERM:SIG). */
+static void
+add_init_settings(const struct container *ct, char **argv, size_t *i)
+{
+	static char grace[24], rewrite[32];
+	const struct config *c = ct->c;
+
+	snprintf(grace, sizeof grace, "%d", c->stop_timeout < 0 ? 100000000 : c->stop_timeout);
+	argv[(*i)++] = "-t";
+	argv[(*i)++] = grace;
+	if (c->restart) {
+		argv[(*i)++] = "-R";
+		argv[(*i)++] = (char *)c->restart;
+	}
+	if (c->stop_signal != SIGTERM) {
+		snprintf(rewrite, sizeof rewrite, "TERM:%d", c->stop_signal);
+		argv[(*i)++] = "-r";
+		argv[(*i)++] = rewrite;
+	}
 }
 
 /*
@@ -144,12 +173,14 @@ init_argv(struct container *ct, char *const *cmd)
 
 	for (n = 0; cmd[n]; n++)
 		;
-	if (!(argv = calloc(n + 12, sizeof *argv)))
+	if (!(argv = calloc(n + 20, sizeof *argv)))
 		die(EXIT_SETUP, "out of memory");
 	if (ct->init_mode == INIT_DIRECT) {
 		argv[i++] = (char *)ct->init_argv0;
 		if (handshake)
 			add_signals(argv, &i, outer, ct->sigmask);
+		if (ct->init_memfd_ours)
+			add_init_settings(ct, argv, &i);
 	} else {
 		argv[i++] = "mocker-init";
 		add_signals(argv, &i, outer, ct->init_mode == INIT_IMAGE &&
@@ -158,8 +189,13 @@ init_argv(struct container *ct, char *const *cmd)
 		argv[i++] = "--";
 		if (ct->init_mode == INIT_IMAGE) {
 			argv[i++] = IMAGE_INIT;
-			if (ct->image_init_ours)
+			if (ct->image_init_ours) {
 				add_signals(argv, &i, inner, ct->sigmask);
+				add_init_settings(ct, argv, &i);
+			} else if (ct->c->restart) {
+				warnx_("--restart is not applied: the image's %s is not mocker-init",
+				       IMAGE_INIT);
+			}
 		}
 	}
 	if (n) {
@@ -179,6 +215,7 @@ plan_run(struct container *ct)
 	size_t i;
 
 	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		note("%s", steps[i].name); /* --verbose */
 		why = NULL;
 		if ((int)i + 1 == ct->fail_step) {
 			why = "MOCKER_FAIL_STEP";
@@ -186,6 +223,9 @@ plan_run(struct container *ct)
 		} else if (steps[i].run(ct, &why) == 0) {
 			continue;
 		}
+		/* errno 0: why says it all */
+		if (why && errno == 0)
+			die(EXIT_SETUP, "cannot %s: %s", steps[i].name, why);
 		if (why)
 			die_errno(EXIT_SETUP, "cannot %s: %s", steps[i].name, why);
 		die_errno(EXIT_SETUP, "cannot %s", steps[i].name);

@@ -16,6 +16,8 @@
 #include "cgroup.h"
 #include "file.h"
 #include "log.h"
+#include "fdpass.h"
+#include "idmap.h"
 #include "run.h"
 #include "terminal.h"
 #include "userns.h"
@@ -24,15 +26,18 @@
 static const unsigned long long all_signals = ~0ULL;
 
 
+/* The next signal, or 0 when timeout_ms (>= 0) passed first. */
 static int
-wait_signal(siginfo_t *si)
+wait_signal(siginfo_t *si, int timeout_ms)
 {
+	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000 };
 	int sig;
 
 	do
-		sig = (int)syscall(SYS_rt_sigtimedwait, &all_signals, si, NULL, 8);
+		sig = (int)syscall(SYS_rt_sigtimedwait, &all_signals, si,
+		                   timeout_ms >= 0 ? &ts : NULL, 8);
 	while (sig < 0 && errno == EINTR);
-	return sig;
+	return sig < 0 && errno == EAGAIN ? 0 : sig;
 }
 
 /* /proc/PID/FILE into buf; its length, or -1. */
@@ -101,15 +106,65 @@ struct forwarding {
 	int sock;      /* the child's report, then EOF at its exec */
 	int ready;     /* a signal sent now is not lost */
 	int via_init;  /* our init execs the program that stays PID 1 */
+	int mocker_init; /* which is a mocker-init, with our stop settings */
 	int *status;   /* where the container's wait status goes */
+	const struct container *ct;
+	long long kill_at; /* stopping: when everything is killed, 0 if never */
+	int stopping;
 	struct stat self;
 	struct stat init; /* our init's sealed copy */
 };
 
 static void forward(struct forwarding *f, int sig);
+static void read_report(struct forwarding *f);
 
-/* A signal mocker got: SIGCHLD reaps the container (1 when it is gone),
- * anything else goes to it. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds until the stop timeout, -1 for none. */
+static int
+ms_until_kill(void *ctx)
+{
+	const struct forwarding *f = ctx;
+	long long left;
+
+	if (!f->kill_at)
+		return -1;
+	left = f->kill_at - now_ms();
+	return left < 0 ? 0 : left > 1000000000 ? 1000000000 : (int)left;
+}
+
+/*
+ * SIGTERM or SIGINT to mocker stops the container as `docker stop` does:
+ * the stop signal to its init (to our mocker-init, SIGTERM, which it
+ * passes on as the stop signal: -r), and after the stop timeout every
+ * process of its cgroup is killed.
+ */
+static void
+stop(struct forwarding *f)
+{
+	const struct config *c = f->ct->c;
+
+	if (!f->stopping) {
+		f->stopping = 1;
+		if (c->stop_timeout >= 0)
+			f->kill_at = now_ms() + (long long)c->stop_timeout * 1000 + (c->stop_timeout == 0);
+		note("stopping the container: signal %d, then killed after %d s",
+		     c->stop_signal, c->stop_timeout);
+	}
+	if (f->sock >= 0)
+		read_report(f);
+	forward(f, f->mocker_init ? SIGTERM : c->stop_signal);
+}
+
+/* A signal mocker got (0: a timeout): SIGCHLD reaps the container (1 when
+ * it is gone), SIGTERM and SIGINT stop it, anything else goes to it. */
 static int
 on_signal(int sig, void *ctx)
 {
@@ -117,7 +172,15 @@ on_signal(int sig, void *ctx)
 
 	if (sig == SIGCHLD)
 		return waitpid(f->pid, f->status, WNOHANG) == f->pid;
-	if (sig > 0)
+	if (f->kill_at && now_ms() >= f->kill_at) {
+		f->kill_at = 0;
+		warnx_("the container did not stop within %d s: killing it", f->ct->c->stop_timeout);
+		if (cgroup_kill(&f->ct->cg) < 0)
+			kill(f->pid, SIGKILL);
+	}
+	if (sig == SIGTERM || sig == SIGINT)
+		stop(f);
+	else if (sig > 0)
 		forward(f, sig);
 	return 0;
 }
@@ -134,6 +197,7 @@ read_report(struct forwarding *f)
 	while (n < 0 && errno == EINTR);
 	f->ready = n == 1 && r == REPORT_HANDSHAKE;
 	f->via_init = n == 1 && r == REPORT_PROBE_AFTER_INIT;
+	f->mocker_init = n == 1 && (r == REPORT_HANDSHAKE || r == REPORT_MOCKER_INIT_NO_HOLD);
 	f->sock = -1;
 }
 
@@ -206,6 +270,42 @@ clone_container(const struct container *ct, int *cloned_in)
 	return (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
 }
 
+/* "Go", with the idmapped trees of --userns: the image, unless its
+ * filesystem cannot be idmapped (then it is used as it is, as without),
+ * and each :idmap volume. -1 with errno when a volume's cannot be made. */
+static int
+send_go(const struct container *ct, pid_t pid, int sock)
+{
+	int fds[FDPASS_MAX], n = 0, i, ret;
+	char go = 'g';
+
+	if (ct->idmap) {
+		if ((fds[n] = idmap_tree(ct->rootfs, pid)) >= 0)
+			n++;
+		else if ((go = 'G'))  /* go, without the image's */
+			warnx_("%s cannot be idmapped (%s): container root does not own its "
+			       "files", ct->rootfs, strerror(errno));
+		for (i = 0; i < ct->c->nvolumes && n < FDPASS_MAX; i++) {
+			if (!ct->c->volumes[i].idmap)
+				continue;
+			if ((fds[n] = idmap_tree(ct->c->volumes[i].host, pid)) < 0) {
+				ret = errno;
+				while (n > 0)
+					close(fds[--n]);
+				errno = ret;
+				return -1;
+			}
+			n++;
+		}
+	}
+	ret = fdpass_send(sock, go, fds, (size_t)n);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	if (ret < 0 && errno == EPIPE)
+		return 0; /* the child is gone already: its status tells why */
+	return ret;
+}
+
 /* The container's first process: it becomes PID 1 of its namespace and
  * execs the init after the plan. */
 static __attribute__((noreturn)) void
@@ -234,6 +334,7 @@ run_container(struct container *ct)
 	 * tells that the other side is gone. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno(EXIT_SETUP, "cannot make a socket pair");
+	note("clone the container's first process into new namespaces");
 	pid = clone_container(ct, &cloned_in);
 	if (pid < 0) {
 		code = errno;
@@ -251,8 +352,7 @@ run_container(struct container *ct)
 	/* The host's part, while the child waits: nothing from the image runs
 	 * before it is in its cgroup and its user namespace is mapped. */
 	if (cgroup_attach(&ct->cg, pid, cloned_in, &why) < 0 ||
-	    (ct->userns && userns_map(pid, ct->rootless, ct->host_uid, ct->host_gid,
-	                              ct->c->userns_base, ct->c->userns_size, &why) < 0)) {
+	    (ct->userns && userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
 		code = errno;
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -261,19 +361,27 @@ run_container(struct container *ct)
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot %s", why);
 	}
-	if (write(sync[0], "g", 1) != 1) {
-		/* the child is gone already: its status tells why */
+	note("tell it to go on");
+	if (send_go(ct, pid, sync[0]) < 0) {
+		code = errno;
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		cgroup_remove(&ct->cg);
+		errno = code;
+		die_errno(EXIT_SETUP, "cannot make an idmapped mount");
 	}
 
 	f.status = &status;
+	f.ct = ct;
 	if (ct->term.mode != TERM_NONE && terminal_parent_start(&ct->term, sync[0]) == 0) {
 		terminal_raw(&ct->term);
-		terminal_relay(&ct->term, on_signal, &f);
+		terminal_relay(&ct->term, on_signal, ms_until_kill, &f);
 		terminal_restore();
 	} else {
 		int sig;
 		do
-			sig = wait_signal(&si);
+			sig = wait_signal(&si, ms_until_kill(&f));
 		while (on_signal(sig, &f) != 1);
 	}
 	close(sync[0]);

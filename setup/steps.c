@@ -9,13 +9,16 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "env.h"
+#include "fdpass.h"
 #include "log.h"
 #include "mocker.h"
 #include "net.h"
@@ -48,19 +51,23 @@ step_die_with_parent(struct container *ct, const char **why)
 int
 step_wait_for_launcher(struct container *ct, const char **why)
 {
-	char go;
-	ssize_t n;
+	int fds[FDPASS_MAX], n, i, k = 0;
+	char go = 0;
 
-	do
-		n = read(ct->sync_fd, &go, 1);
-	while (n < 0 && errno == EINTR);
-	if (n == 1)
-		return 0;
-	if (n == 0) {
-		*why = "the launcher is gone";
-		errno = ESRCH;
+	if ((n = fdpass_recv(ct->sync_fd, &go, fds, FDPASS_MAX)) < 0 || (go != 'g' && go != 'G')) {
+		if (n >= 0 || errno == 0) {
+			*why = "the launcher is gone";
+			errno = ESRCH;
+		}
+		return -1;
 	}
-	return -1;
+	/* idmapped trees come in the order the launcher made them */
+	if (ct->idmap && go == 'g' && k < n)
+		ct->root_idmapped = fds[k++];
+	for (i = 0; i < ct->c->nvolumes; i++)
+		if (ct->idmap && ct->c->volumes[i].idmap && k < n)
+			ct->volume_idmapped[i] = fds[k++];
+	return 0;
 }
 
 /* A clone of mocker inside the container's namespaces: nothing there may
@@ -117,9 +124,7 @@ step_leave_terminal(struct container *ct, const char **why)
 int
 step_open_terminal(struct container *ct, const char **why)
 {
-	if (ct->term.mode != TERM_PTY)
-		return 0;
-	return terminal_child_pty(ct->devfd, ct->sync_fd, why);
+	return terminal_child_pty(&ct->term, ct->devfd, ct->sync_fd, why);
 }
 
 int
@@ -165,6 +170,24 @@ step_env(struct container *ct, const char **why)
 	return 0;
 }
 
+/* --ulimit, while we may still raise a hard limit (CAP_SYS_RESOURCE). */
+int
+step_ulimits(struct container *ct, const char **why)
+{
+	int i;
+
+	for (i = 0; i < ct->c->nulimits; i++) {
+		const struct ulimit *u = &ct->c->ulimits[i];
+		struct rlimit rl = { .rlim_cur = u->soft, .rlim_max = u->hard };
+		if (setrlimit(u->resource, &rl) < 0) {
+			*why = errno == EPERM ? "--ulimit: above the hard limit mocker was given "
+			                        "(in a user namespace it cannot be raised)" : "--ulimit";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 step_bounding_caps(struct container *ct, const char **why)
 {
@@ -184,8 +207,20 @@ step_user(struct container *ct, const char **why)
 	if (sys_setgroups((size_t)cr->ngroups, cr->groups) < 0 &&
 	    !(errno == EPERM && ct->rootless))
 		return -1;
-	if (sys_setresgid(cr->gid) < 0 || sys_setresuid(cr->uid) < 0)
+	if (sys_setresgid(cr->gid) < 0 || sys_setresuid(cr->uid) < 0) {
+		if (errno == EINVAL && ct->userns) {
+			/* an id the user namespace does not map */
+			static char msg[512];
+			snprintf(msg, sizeof msg, "--user '%s' (uid %u, gid %u) is not mapped in "
+			         "the user namespace%s", ct->c->user ? ct->c->user : "root",
+			         (unsigned)cr->uid, (unsigned)cr->gid, ct->rootless ?
+			         ": rootless, only your own id is, unless /etc/subuid and "
+			         "/etc/subgid give you a range (see ROOTLESS in mocker(1))" : "");
+			*why = msg;
+			errno = 0;
+		}
 		return -1;
+	}
 	/* A change of credentials clears the parent-death signal: again. */
 	return step_die_with_parent(ct, why);
 }

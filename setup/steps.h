@@ -18,10 +18,12 @@ step_fn step_die_with_parent, step_close_inherited_fds, step_wait_for_launcher,
 /* the file system */
 step_fn step_mount_tree_slave, step_mount_root, step_mount_proc, step_mount_sys,
 	step_mount_masks, step_make_dev, step_mount_volumes, step_mount_tmpfs,
-	step_provide_init, step_user_lookup, step_make_workdir, step_root_readonly,
+	step_etc_files,
+	step_provide_init, step_user_lookup, step_chown_volumes, step_make_workdir,
+	step_root_readonly,
 	step_pivot;
 /* the payload's identity and limits */
-step_fn step_workdir, step_env, step_no_new_privs,
+step_fn step_workdir, step_env, step_ulimits, step_no_new_privs,
 	step_seccomp, step_bounding_caps, step_user, step_caps, step_close_fds;
 
 #endif

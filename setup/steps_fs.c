@@ -6,12 +6,16 @@
  * from the mounts we made there (ct->procfd, sysfd, devfd).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chown.h"
 #include "dev.h"
+#include "etcfiles.h"
 #include "file.h"
 #include "initfd.h"
 #include "mocker.h"
@@ -32,6 +36,21 @@ int
 step_mount_root(struct container *ct, const char **why)
 {
 	*why = ct->rootfs;
+	if (ct->root_idmapped >= 0) {
+		/* the image as container root's, over its own path: what
+		 * follows (the overlay's lower layer) finds it there */
+		int at = open(ct->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+		if (at < 0)
+			return -1;
+		r = tree_attach(ct->root_idmapped, at);
+		close_keep_errno(at);
+		if (r < 0)
+			return -1;
+		if (!ct->c->overlay) {
+			ct->rootfd = ct->root_idmapped;
+			return 0;
+		}
+	}
 	if (ct->c->overlay)
 		ct->rootfd = overlay_mount(ct->rootfs, ct->c->overlay_upper, why);
 	else
@@ -78,7 +97,7 @@ step_mount_masks(struct container *ct, const char **why)
 int
 step_make_dev(struct container *ct, const char **why)
 {
-	ct->devfd = dev_make(ct->rootfd, ct->userns, why);
+	ct->devfd = dev_make(ct->rootfd, ct->userns, ct->c->shm_size, why);
 	if (ct->devfd < 0 && *why && strcmp(*why, "/dev") == 0)
 		return kernel_fs_failed("/dev", why);
 	return ct->devfd < 0 ? -1 : 0;
@@ -91,8 +110,22 @@ step_mount_volumes(struct container *ct, const char **why)
 
 	for (i = 0; i < ct->c->nvolumes; i++) {
 		const struct volume *v = &ct->c->volumes[i];
-		if (mount_bind(ct->rootfd, v->host, v->dest, v->readonly ? MA_RDONLY : 0, why) < 0)
-			return -1;
+		unsigned ro = v->readonly ? MA_RDONLY : 0;
+		if (ct->volume_idmapped[i] >= 0 ?
+		    mount_tree_in_root(ct->rootfd, ct->volume_idmapped[i], v->dest, ro, why) == 0 :
+		    mount_bind(ct->rootfd, v->host, v->dest, ro, why) == 0)
+			continue;
+		if ((errno == EACCES || errno == EPERM) && *why == v->dest && ct->userns) {
+			/* the mount point is missing and cannot be made: the
+			 * image's directory belongs to a user not mapped here */
+			static char msg[PATH_MAX + 160];
+			snprintf(msg, sizeof msg, "%s: the mount point cannot be made in the image "
+			         "(not writable in this user namespace): make it in the image, or "
+			         "use --overlay", v->dest);
+			*why = msg;
+			errno = 0;
+		}
+		return -1;
 	}
 	return 0;
 }
@@ -100,18 +133,23 @@ step_mount_volumes(struct container *ct, const char **why)
 int
 step_mount_tmpfs(struct container *ct, const char **why)
 {
-	static const char *const opts[] = { "mode=1777", NULL };
 	int i, fd;
 
 	for (i = 0; i < ct->c->ntmpfs; i++) {
-		*why = ct->c->tmpfs[i];
-		fd = mount_fs_in_root(ct->rootfd, ct->c->tmpfs[i], "tmpfs", opts,
-		                      MA_NOSUID | MA_NODEV);
+		const struct tmpfs *t = &ct->c->tmpfs[i];
+		*why = t->path;
+		fd = mount_fs_in_root(ct->rootfd, t->path, "tmpfs", t->options, t->attr);
 		if (fd < 0)
 			return -1;
 		close(fd);
 	}
 	return 0;
+}
+
+int
+step_etc_files(struct container *ct, const char **why)
+{
+	return etc_files(ct->rootfd, ct->devfd, ct->c, ct->hostname, why);
 }
 
 /*
@@ -179,14 +217,62 @@ step_user_lookup(struct container *ct, const char **why)
 		image_file_failed(GROUP_FILE, why);
 		goto out;
 	}
-	if ((ret = creds_lookup(spec, pw, gr, &ct->creds, why)) < 0)
-		errno = ENOENT;
+	if ((ret = creds_lookup(spec, pw, gr, &ct->creds, why)) < 0) {
+		/* the reason, not an errno: "unknown user" of "nosuch" */
+		static char msg[512];
+		snprintf(msg, sizeof msg, "--user '%s': %s in the image's %s", spec,
+		         strcmp(*why, "unknown group") == 0 ? "no such group" :
+		         strcmp(*why, "unknown user") == 0 ? "no such user" : "not USER[:GROUP]",
+		         strcmp(*why, "unknown group") == 0 ? GROUP_FILE : PASSWD_FILE);
+		*why = msg;
+		errno = 0;
+		goto out;
+	}
+	for (int i = 0; i < ct->c->ngroups; i++) {
+		if ((gr >= 0 && lseek(gr, 0, SEEK_SET) < 0) ||
+		    creds_add_group(&ct->creds, ct->c->groups[i], gr) < 0) {
+			static char msg[512];
+			snprintf(msg, sizeof msg, "--group-add '%s': no such group in the image's "
+			         GROUP_FILE, ct->c->groups[i]);
+			*why = msg;
+			errno = 0;
+			ret = -1;
+			goto out;
+		}
+	}
 out:
 	if (pw >= 0)
 		close_keep_errno(pw);
 	if (gr >= 0)
 		close_keep_errno(gr);
 	return ret;
+}
+
+/* :U volumes: the host paths given to the container's user, from inside
+ * its user namespace (ids as the container sees them) or as root. */
+int
+step_chown_volumes(struct container *ct, const char **why)
+{
+	int i;
+
+	for (i = 0; i < ct->c->nvolumes; i++) {
+		const struct volume *v = &ct->c->volumes[i];
+		if (!v->chown)
+			continue;
+		*why = v->host;
+		if (chown_tree(v->host, ct->creds.uid, ct->creds.gid) < 0) {
+			static char msg[PATH_MAX + 128];
+			if (errno != EPERM && errno != EINVAL)
+				return -1;
+			snprintf(msg, sizeof msg, "--volume %s:%s:U: cannot give it to uid %u: "
+			         "its files belong to ids not mapped in the container",
+			         v->host, v->dest, (unsigned)ct->creds.uid);
+			*why = msg;
+			errno = 0;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* As Docker does, a missing working directory is made, inside the root,

@@ -7,10 +7,13 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "file.h"
 #include "log.h"
 #include "terminal.h"
@@ -28,32 +31,66 @@ close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
-/* A pipe in place of std descriptor fd when it is a terminal. */
+/*
+ * Does std descriptor fd pass into the container as it is? Pipes and
+ * sockets do. A terminal does not, nor a file or a device (a redirection,
+ * /dev/null from a service manager): the container's root would be the
+ * owner of the host's inode behind /proc/self/fd/N, free to chmod a
+ * setuid bit onto a log file or to write a read-only input. Those are
+ * relayed through pipes, as Docker's do. A closed one stays closed.
+ */
 static int
-pipe_if_tty(int fd, int p[2])
+passes(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return 1;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+/* The host's /dev/null (a service manager's stdin): the container's own
+ * does the same, with no relay. */
+static int
+is_null(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+static int
+pipe_unless_passes(struct terminal *t, int fd, int p[2], int *relayed)
 {
 	p[0] = p[1] = -1;
-	if (!isatty(fd))
+	if (passes(fd))
 		return 0;
+	if (is_null(fd)) {
+		t->null_fds |= 1 << fd;
+		return 0;
+	}
+	*relayed = 1;
 	return pipe2(p, O_CLOEXEC);
 }
 
 int
 terminal_prepare(struct terminal *t, int tty)
 {
+	int relayed = 0;
+
 	memset(t, 0, sizeof *t);
 	t->pipe_in[0] = t->pipe_in[1] = t->pipe_out[0] = t->pipe_out[1] = -1;
 	t->pipe_err[0] = t->pipe_err[1] = t->master = -1;
 	if (tty || (isatty(0) && isatty(1))) {
 		t->mode = TERM_PTY;
-		return 0;
+		/* stdin and stdout are the pty; stderr too when a terminal */
+		return isatty(2) ? 0 : pipe_unless_passes(t, 2, t->pipe_err, &relayed);
 	}
-	if (!isatty(0) && !isatty(1) && !isatty(2))
-		return 0;
-	t->mode = TERM_PIPES;
-	if (pipe_if_tty(0, t->pipe_in) < 0 || pipe_if_tty(1, t->pipe_out) < 0 ||
-	    pipe_if_tty(2, t->pipe_err) < 0)
+	if (pipe_unless_passes(t, 0, t->pipe_in, &relayed) < 0 ||
+	    pipe_unless_passes(t, 1, t->pipe_out, &relayed) < 0 ||
+	    pipe_unless_passes(t, 2, t->pipe_err, &relayed) < 0)
 		return -1;
+	t->mode = relayed ? TERM_PIPES : TERM_NONE;
 	return 0;
 }
 
@@ -63,8 +100,6 @@ terminal_child_stdio(struct terminal *t)
 	/* a session of its own: no controlling terminal, none to take */
 	if (setsid() < 0)
 		return -1;
-	if (t->mode != TERM_PIPES)
-		return 0;
 	if ((t->pipe_in[0] >= 0 && dup2(t->pipe_in[0], 0) < 0) ||
 	    (t->pipe_out[1] >= 0 && dup2(t->pipe_out[1], 1) < 0) ||
 	    (t->pipe_err[1] >= 0 && dup2(t->pipe_err[1], 2) < 0))
@@ -87,51 +122,25 @@ open_ptmx(int devfd)
 	return (int)syscall(SYS_openat2, devfd, "pts/ptmx", &how, sizeof how);
 }
 
-static int
-send_fd(int sock, int fd)
-{
-	char byte = 't', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-	                    .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
-
-	memset(cbuf, 0, sizeof cbuf);
-	c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-static int
-recv_fd(int sock)
-{
-	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-	                    .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
-	ssize_t n;
-	int fd = -1;
-
-	do
-		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n != 1 || byte != 't')
-		return -1;
-	c = CMSG_FIRSTHDR(&m);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof fd);
-	return fd;
-}
-
 int
-terminal_child_pty(int devfd, int sock, const char **why)
+terminal_child_pty(const struct terminal *t, int devfd, int sock, const char **why)
 {
 	struct winsize ws;
-	int master, slave, unlock = 0, have_ws, ret = -1;
+	int master, slave, unlock = 0, have_ws, ret = -1, fd;
+
+	if (t->null_fds) {
+		*why = "/dev/null";
+		if ((fd = openat(devfd, "null", O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0)
+			return -1;
+		for (int i = 0; i < 3; i++)
+			if ((t->null_fds & (1 << i)) && dup2(fd, i) < 0) {
+				close_keep_errno(fd);
+				return -1;
+			}
+		close(fd);
+	}
+	if (t->mode != TERM_PTY)
+		return 0;
 
 	have_ws = ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0;
 	*why = "/dev/pts/ptmx";
@@ -146,13 +155,13 @@ terminal_child_pty(int devfd, int sock, const char **why)
 	/* our session's controlling terminal, and stdin, stdout, and stderr
 	 * unless that goes elsewhere than a terminal (2>file) */
 	if (ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
-	    (isatty(2) && dup2(slave, 2) < 0)) {
+	    (isatty(2) && dup2(slave, 2) < 0)) { /* else a pipe already (or a pipe of the caller's) */
 		close_keep_errno(slave);
 		goto out;
 	}
 	close(slave);
 	*why = "the launcher";
-	ret = send_fd(sock, master);
+	ret = fdpass_send(sock, 't', &master, 1);
 out:
 	close_keep_errno(master);
 	return ret;
@@ -161,18 +170,18 @@ out:
 int
 terminal_parent_start(struct terminal *t, int sock)
 {
-	if (t->mode == TERM_PIPES) {
-		/* the child's ends, which it took */
-		if (t->pipe_in[0] >= 0)
-			close(t->pipe_in[0]);
-		if (t->pipe_out[1] >= 0)
-			close(t->pipe_out[1]);
-		if (t->pipe_err[1] >= 0)
-			close(t->pipe_err[1]);
-		t->pipe_in[0] = t->pipe_out[1] = t->pipe_err[1] = -1;
-		return 0;
-	}
-	if (t->mode == TERM_PTY && (t->master = recv_fd(sock)) < 0)
+	char byte = 0;
+
+	/* the child's ends, which it took */
+	if (t->pipe_in[0] >= 0)
+		close(t->pipe_in[0]);
+	if (t->pipe_out[1] >= 0)
+		close(t->pipe_out[1]);
+	if (t->pipe_err[1] >= 0)
+		close(t->pipe_err[1]);
+	t->pipe_in[0] = t->pipe_out[1] = t->pipe_err[1] = -1;
+	if (t->mode == TERM_PTY &&
+	    (fdpass_recv(sock, &byte, &t->master, 1) != 1 || byte != 't'))
 		return -1;
 	return 0;
 }
@@ -230,7 +239,8 @@ copy_once(int from, int to)
 enum { P_SIG, P_IN, P_OUT, P_ERR, P_N };
 
 void
-terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx), void *ctx)
+terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
+               int (*timeout_ms)(void *ctx), void *ctx)
 {
 	struct pollfd p[P_N];
 	int to_in, sfd, done = 0, drain_ms = -1;
@@ -245,7 +255,7 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx), void *c
 		p[P_IN].fd = 0;
 		to_in = t->master;
 		p[P_OUT].fd = t->master;
-		p[P_ERR].fd = -1;
+		p[P_ERR].fd = t->pipe_err[0];
 	} else {
 		p[P_IN].fd = t->pipe_in[1] >= 0 ? 0 : -1;
 		to_in = t->pipe_in[1];
@@ -258,11 +268,15 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx), void *c
 		int n, i;
 		if (done && p[P_OUT].fd < 0 && p[P_ERR].fd < 0)
 			break;
-		n = poll(p, P_N, drain_ms);
+		n = poll(p, P_N, done ? drain_ms : timeout_ms(ctx));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n == 0) /* drained, but for what nobody closes */
+		if (n == 0 && done) /* drained, but for what nobody closes */
 			break;
+		if (n == 0) {
+			on_signal(0, ctx);
+			continue;
+		}
 		if (p[P_SIG].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {

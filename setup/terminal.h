@@ -18,6 +18,8 @@ struct terminal {
 	int pipe_out[2]; /* terminal, a pipe: [0] read end, [1] write end; */
 	int pipe_err[2]; /* -1 when that one passes through */
 	int master;      /* TERM_PTY: the container's pty, in the launcher */
+	int null_fds;    /* bits 0-2: std descriptors that were the host's
+	                  * /dev/null, given the container's own instead */
 };
 
 /* Chooses the mode (tty: -t given) and makes the pipes, on the host.
@@ -28,11 +30,12 @@ int terminal_prepare(struct terminal *t, int tty);
  * place of the caller's terminal, and a session of its own. */
 int terminal_child_stdio(struct terminal *t);
 
-/* In the container's first process, once its /dev is made: a new pty from
- * its devpts (devfd), made its controlling terminal and its stdin, stdout
- * and stderr, with the caller's window size; the master is sent to the
- * launcher over sock. 0, or -1 with errno and *why. */
-int terminal_child_pty(int devfd, int sock, const char **why);
+/* In the container's first process, once its /dev is made: its own null
+ * device in place of the host's; in pty mode, a new pty from its devpts
+ * (devfd), made its controlling terminal and its stdin, stdout and stderr,
+ * with the caller's window size, the master sent to the launcher over
+ * sock. 0, or -1 with errno and *why. */
+int terminal_child_pty(const struct terminal *t, int devfd, int sock, const char **why);
 
 /* In the launcher, after the child was cloned: closes the child's ends;
  * in pty mode takes the master from sock (-1 when the child died first). */
@@ -48,9 +51,11 @@ void terminal_resize(const struct terminal *t);
 
 /*
  * Relays until the container has ended and its output is drained: calls
- * on_signal for every signal mocker receives (mocker blocks them all),
- * and stops when it returns 1 (the container was reaped).
+ * on_signal for every signal mocker receives (mocker blocks them all), and
+ * with 0 when timeout_ms(ctx) milliseconds passed (-1: none) first; stops
+ * when it returns 1 (the container was reaped).
  */
-void terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx), void *ctx);
+void terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
+                    int (*timeout_ms)(void *ctx), void *ctx);
 
 #endif

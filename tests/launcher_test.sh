@@ -33,7 +33,7 @@ test_new_namespaces() {
 test_init_is_pid1_and_sees_only_the_container() {
 	local out
 	out=$(run "$R" sh -c 'tr "\0" " " < /proc/1/cmdline; echo; ls -d /proc/[0-9]* | wc -l')
-	echo "$out" | head -n 1 | grep -Eq '^/sbin/init --launcher-signals [0-9a-f]{16}:[0-9a-f]{16} -- sh' ||
+	echo "$out" | head -n 1 | grep -Eq '^/sbin/init --launcher-signals [0-9a-f]{16}:[0-9a-f]{16} -t 10 -- sh' ||
 		fail "PID 1: $out"
 	assertTrue "a handful of processes: $out" "[ $(echo "$out" | tail -n 1) -le 4 ]"
 }
@@ -250,7 +250,7 @@ test_no_init_and_host_init() {
 	cp -a "$R" "$bare"
 	rm -f "$bare/sbin/init"
 	assertEquals "no /sbin/init: the host's, at /dev/init" \
-		"/dev/init --launcher-signals 0000000000000000:0000000000000000 -- cat /proc/1/cmdline" \
+		"/dev/init --launcher-signals 0000000000000000:0000000000000000 -t 10 -- cat /proc/1/cmdline" \
 		"$(run "$bare" cat /proc/1/cmdline | tr '\0' ' ' | sed 's/ $//')"
 	assertFalse "the image is untouched" "[ -e '$bare/sbin/init' ] || [ -e '$bare/dev/init' ]"
 	assertEquals "the init is a sealed copy in memory, not the host's file" \
@@ -266,10 +266,18 @@ test_signals_to_mocker_reach_the_container() {
 	local m s
 	bg m "$MOCKER" run "$R" sigrecv /tmp/sigs 15
 	wait_for 5 file_has "$R/tmp/sigs" ready
-	for s in INT HUP QUIT USR1 USR2 WINCH TERM; do
+	for s in HUP QUIT USR1 USR2 WINCH TERM; do
 		kill -"$s" "$m"
 		wait_until 5 '[ "$(grep -cx "$(kill -l "$s")" "$R/tmp/sigs")" = 1 ]' || fail "$s reached it"
 	done
+	wait_exit "$m" 5
+	assertEquals "the payload's exit status" 0 $?
+	# SIGINT stops the container as SIGTERM does: the stop signal reaches it
+	rm -f "$R/tmp/sigs"
+	bg m "$MOCKER" run "$R" sigrecv /tmp/sigs 15
+	wait_for 5 file_has "$R/tmp/sigs" ready
+	kill -INT "$m"
+	wait_until 5 '[ "$(grep -cx 15 "$R/tmp/sigs")" = 1 ]' || fail "INT stopped it with TERM"
 	wait_exit "$m" 5
 	assertEquals "the payload's exit status" 0 $?
 }
@@ -284,18 +292,27 @@ test_trap_runs_and_status_returns() {
 	assertEquals "the trap ran" "trapped" "$(cat "$R/tmp/t")"
 }
 
+# Processes (host pids) whose PID namespace is ns, a readlink of ns/pid.
+procs_in_ns() {
+	local d
+	for d in /proc/[0-9]*; do
+		[ "$(readlink "$d/ns/pid" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
+	done
+}
+
 test_sigkill_of_mocker_kills_the_container() {
-	local m init
+	local m init ns
 	bg m "$MOCKER" run "$R" sh -c 'sleep 100 & touch /tmp/up; exec sleep 101'
 	wait_for 5 test -e "$R/tmp/up"
 	init=$(first_child "$m")
+	ns=$(readlink "/proc/$init/ns/pid")
 	kill -KILL "$m"
 	wait "$m" 2>/dev/null
 	wait_for 1 not_running "$init"
 	assertTrue "no container process after 1 s" "not_running $init"
 	# the rest of the namespace goes with its init, at once or nearly
-	wait_until 2 '[ -z "$(pgrep -f "^sleep 10[01]$")" ]'
-	assertEquals "none of its processes either" "" "$(pgrep -f '^sleep 10[01]$')"
+	wait_until 2 '[ -z "$(procs_in_ns "$ns")" ]'
+	assertEquals "none of its processes either" "" "$(procs_in_ns "$ns")"
 }
 
 # --- terminal ------------------------------------------------------------------------
@@ -376,7 +393,9 @@ test_every_option_says_what_is_wrong() {
 	local see='(see mocker run --help)' opt
 	# a missing value, for every option that takes one
 	for opt in --hostname -e --env -w --workdir -u --user -v --volume --tmpfs --net \
-		--network --init --memory --pids-limit --cpus --cap-add --cap-drop --security-opt; do
+		--network --init --memory --pids-limit --cpus --cap-add --cap-drop --security-opt \
+		--entrypoint --env-file --group-add --shm-size --add-host --dns --dns-search \
+		--dns-option --restart --stop-signal --stop-timeout --ulimit; do
 		bad_text "option '$opt' needs a value $see" run "$opt"
 	done
 	# a bad value
@@ -385,8 +404,8 @@ test_every_option_says_what_is_wrong() {
 	bad_text "--env '=x': expected KEY=VALUE $see" run -e =x "$R"
 	bad_text "--workdir 'rel': must be an absolute path $see" run -w rel "$R"
 	bad_text "--user ':x': expected USER[:GROUP] $see" run -u :x "$R"
-	bad_text "--volume 'nocolon': expected HOST:CONTAINER[:ro] $see" run -v nocolon "$R"
-	bad_text "--volume 'rx': expected ro or rw $see" run -v "$T:/x:rx" "$R"
+	bad_text "--volume 'nocolon': expected HOST:CONTAINER[:OPTIONS] $see" run -v nocolon "$R"
+	bad_text "--volume 'rx': unknown option (ro, rw, U, idmap, z, Z) $see" run -v "$T:/x:rx" "$R"
 	bad_text "--volume 'a:/b': paths must be absolute $see" run -v a:/b "$R"
 	bad_text "--tmpfs 'run': expected an absolute path other than / $see" run --tmpfs run "$R"
 	bad_text "--net 'bridge': expected none or host $see" run --net bridge "$R"
@@ -399,7 +418,7 @@ test_every_option_says_what_is_wrong() {
 	bad_text "--cap-drop 'FLY': unknown capability $see" run --cap-drop FLY "$R"
 	bad_text "--security-opt 'x': expected seccomp=unconfined or no-new-privileges=false $see" \
 		run --security-opt x "$R"
-	bad_text "--userns 'x': expected BASE:SIZE $see" run --userns=x "$R"
+	bad_text "--userns 'x': expected BASE:SIZE, auto or keep-id $see" run --userns=x "$R"
 	bad_text "--overlay 'rel': expected an absolute directory $see" run --overlay=rel "$R"
 	bad_text "unknown option '-Z' $see" run -Z "$R"
 	bad_text "unknown option '--bogus' $see" run --bogus "$R"

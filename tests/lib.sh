@@ -75,6 +75,8 @@ lib_cleanup() {
 	kill_bg
 	umount_under "$T"
 	rm -rf "$T"
+	# the state a rootless mocker keeps for nobody (mocker(1), ROOTLESS)
+	rm -rf /tmp/mocker-65534
 }
 
 tearDown() {

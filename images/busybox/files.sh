@@ -31,7 +31,11 @@ nogroup:x:65534:
 GROUP
 	echo "$2" > "$1/etc/hostname"
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$1/etc/hosts"
-	chmod 644 "$1/etc/passwd" "$1/etc/group" "$1/etc/hostname" "$1/etc/hosts"
+	# mocker binds its own over these three; with them in the image it
+	# needs to make no mount point there
+	: > "$1/etc/resolv.conf"
+	chmod 644 "$1/etc/passwd" "$1/etc/group" "$1/etc/hostname" "$1/etc/hosts" \
+		"$1/etc/resolv.conf"
 	mkdir -p "$1/home/user"
 	chown 1000:1000 "$1/home/user"
 }
