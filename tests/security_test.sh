@@ -227,6 +227,46 @@ test_device_nodes_are_not_the_hosts() {
 	rm -f "$T/full"
 }
 
+# Container root must not own the host's inodes behind its standard
+# descriptors (/proc/self/fd/N): a redirected file or device is relayed.
+test_std_descriptors_are_not_the_hosts_inodes() {
+	mknod -m 666 "$T/hnull" c 1 3
+	run "$R" sh -c 'chmod 000 /dev/stdin; chown 1234 /proc/self/fd/0' < "$T/hnull" 2>/dev/null
+	assertEquals "a host device as stdin: unchanged" "666 0" "$(stat -c '%a %u' "$T/hnull")"
+	run "$R" sh -c 'echo built; chmod 4755 /proc/self/fd/1' > "$T/build.log" 2>/dev/null
+	assertEquals "a log file as stdout: no setuid bit" "644" "$(stat -c %a "$T/build.log")"
+	assertEquals "what was written reached it" "built" "$(cat "$T/build.log")"
+	echo secret > "$T/input"
+	chmod 444 "$T/input"
+	run "$R" sh -c 'echo overwritten > /proc/self/fd/0' < "$T/input" 2>/dev/null
+	assertEquals "a read-only input: not written" "secret" "$(cat "$T/input")"
+	assertEquals "a pipe still passes" "piped" "$(echo piped | run "$R" cat)"
+	assertEquals "stdin /dev/null: the container's own" "1:3" \
+		"$(run "$R" stat -L -c '%t:%T' /proc/self/fd/0 </dev/null)"
+	# control: a host inode that does reach the container (a volume) changes
+	run -v "$T/hnull:/hnull" "$R" chmod 600 /hnull
+	assertEquals "control: a bound host node changes" 600 "$(stat -c %a "$T/hnull")"
+	rm -f "$T/hnull" "$T/build.log" "$T/input"
+}
+
+test_host_nodes_read_only_in_a_user_namespace() {
+	local before
+	before=$(stat -c '%Y %a' /dev/null /dev/zero)
+	run --userns "$R" sh -c 'touch /dev/null /dev/zero; chmod 000 /dev/null; true' 2>/dev/null
+	assertEquals "not even their times" "$before" "$(stat -c '%Y %a' /dev/null /dev/zero)"
+	assertEquals "still usable" "3" "$(run --userns "$R" sh -c 'head -c 3 /dev/zero | wc -c')"
+}
+
+# With CAP_SYS_ADMIN the container can make cgroups below its own: they go
+# with it.
+test_nested_cgroups_removed() {
+	run -q --cap-add SYS_ADMIN "$R" sh -c \
+		'mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && mkdir /tmp/cg/sub /tmp/cg/sub/deeper' \
+		2>/dev/null
+	wait_for 5 no_mocker_cgroups
+	assertEquals "none left" "" "$(mocker_cgroups)"
+}
+
 # A container whose stdio is not the caller's terminal must not get at the
 # terminal anyway: it is in a session of its own.
 test_no_way_to_the_callers_terminal() {
