@@ -316,7 +316,7 @@ verdict() { if "$@"; then echo pass; else echo "**miss**"; fi; }
 	[ $# = 3 ] && echo "hyperfine's medians for the first three, run one after the other: $1, $2 and $3 ms."
 	[ $# = 3 ] && echo
 	echo "mocker: \`mocker run IMG /bin/true\` (PID, mount, UTS, IPC, network, cgroup namespaces, mocker-init"
-	echo "as PID 1, masks, capabilities, seccomp). bwrap: \`--unshare-all --die-with-parent --bind IMG /"
+	echo "as PID 1 from a sealed memfd copy, masks, capabilities, the seccomp allowlist, a lifetime cgroup with its watcher, its own /dev nodes, /etc/hosts, hostname and resolv.conf, a session keyring). bwrap: \`--unshare-all --die-with-parent --bind IMG /"
 	echo "--proc /proc --dev /dev\`. crun and runc: a bundle unpacked from the image by umoci. unshare-chroot:"
 	echo "\`unshare -p -f -m -u --mount-proc chroot IMG\`, which isolates far less (no network, IPC or cgroup"
 	echo "namespace, no pivot_root, masks or seccomp)."
