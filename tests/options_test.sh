@@ -117,8 +117,9 @@ test_messages_name_the_cause() {
 	: > /etc/subuid
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$mocker" run -u www-data "$R" true 2>"$T/err"
 	assertEquals "rootless, an unmapped user: 125" 125 $?
-	grep -q "www-data" "$T/err" && grep -q "subuid" "$T/err" ||
+	if ! grep -q "www-data" "$T/err" || ! grep -q "subuid" "$T/err"; then
 		fail "names the user and the fix: $(cat "$T/err")"
+	fi
 }
 
 test_hostname_resolves_and_etc_files() {
