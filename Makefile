@@ -7,6 +7,7 @@
 #   make test         the test suites (as root; installs what they need);
 #                     REPEAT=N runs them N times over
 #   make check        cppcheck, a -Werror build, static and size checks
+#   make soak         the lifecycle at full count (100 containers)
 #   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
 #   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
 #
@@ -76,7 +77,7 @@ IMAGES    = $(B)/images/busybox/.stamp $(B)/images/appliance/.stamp \
 Q = $(if $(filter 1,$(V)),,@)
 say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
 
-.PHONY: all images run test check bench install uninstall clean toolchain helpers
+.PHONY: all images run test check soak bench install uninstall clean toolchain helpers
 .DELETE_ON_ERROR:
 
 all: $(B)/mocker-init $(B)/mocker
@@ -156,6 +157,10 @@ run: all $(B)/images/busybox/.stamp
 
 test: all helpers images
 	$(Q)sh tests/run.sh $(if $(REPEAT),--repeat $(REPEAT))
+
+# Longer runs than make test allows: 100 detached containers.
+soak: all helpers images
+	$(Q)sh tests/run.sh tests/soak_lifecycle.sh
 
 check: all
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"

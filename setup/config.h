@@ -72,7 +72,9 @@ struct config {
 	const char *init_path;       /* --init PATH: bind it and run it as PID 1 */
 	int no_init;                 /* --no-init: COMMAND is PID 1 */
 	int tty;                     /* -t: a pseudo-terminal even without one here */
-	int rm;                      /* --rm: accepted */
+	int rm;                      /* --rm: remove a detached one when it ends */
+	int detach;                  /* -d: in the background, with a monitor */
+	const char *name;            /* --name, or NULL for a made-up one */
 
 	/* stopping and restarting */
 	int stop_signal;             /* --stop-signal, SIGTERM by default */

@@ -9,6 +9,8 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "ctrlog.h"
+#include "ctrstate.h"
 #include "passwd.h"
 #include "terminal.h"
 #include "userns.h"
@@ -44,6 +46,12 @@ struct container {
 	unsigned long long ignored; /* signals our caller ignored */
 	struct cgroup cg;          /* host side */
 	struct terminal term;      /* how its stdio reaches the caller's */
+	struct ctr *ctr;           /* as mocker's commands see it */
+	int status_fd;             /* -d: the foreground's pipe, until started */
+	int exec;                  /* mocker exec: into the container of */
+	pid_t exec_pid;            /* this init (its host pid), through */
+	int exec_pidfd;            /* this pidfd */
+	struct ctrlog log;         /* -d: its log */
 	struct sock_fprog seccomp; /* the filter, made on the host */
 	int idmap;                 /* --userns as root: idmapped root and :idmap */
 	struct idmaps maps;        /* the user namespace's, when there is one */

@@ -10,6 +10,9 @@
  *   127   the command was not found
  */
 #include <errno.h>
+#include <getopt.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -18,15 +21,20 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "about.h"
+#include "commands.h"
+#include "ctrlog.h"
+#include "ctrstate.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
 #include "container.h"
 #include "chown.h"
 #include "file.h"
+#include "option_values.h"
 #include "initfd.h"
 #include "hostname.h"
 #include "log.h"
@@ -39,9 +47,137 @@
 #endif
 
 static const char usage[] =
-"usage: mocker run [OPTION]... ROOTFS [COMMAND [ARG]...]\n"
-"       mocker --help | --version\n"
-"See mocker run --help, and mocker(1). MIT license.\n";
+"usage: mocker [--root DIR] COMMAND ...\n"
+"  run [OPTION]... ROOTFS [COMMAND [ARG]...]   run a container (-d: in the background)\n"
+"  ps [-a] [-q] [--format TEMPLATE]             the containers\n"
+"  exec [-it] [-u USER] [-w DIR] [-e K=V] NAME CMD...  CMD inside, as it is\n"
+"  logs [-f] [-t] [--tail N] NAME               what a detached one wrote\n"
+"  stop [-t SECONDS] NAME...                    stop it (its stop signal, then kill)\n"
+"  kill [-s SIG] NAME...                        a signal to its init (KILL)\n"
+"  wait NAME...                                 wait for it to end; its exit code\n"
+"  rm [-f] NAME...                              forget an exited one (-f: kill it)\n"
+"  inspect NAME...                              its state, as JSON\n"
+"  --help | --version\n"
+"--root DIR (MOCKER_ROOT): where containers' state is kept (/run/mocker for\n"
+"root). See mocker run --help, and mocker(1). MIT license.\n";
+
+/* mocker [--root DIR] [--storage DIR] COMMAND: the index of COMMAND. */
+static int
+global_options(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+		const char *a = argv[i], *v = strchr(a, '=');
+		int root = strncmp(a, "--root", 6) == 0 && (a[6] == 0 || a[6] == '=');
+		int storage = strncmp(a, "--storage", 9) == 0 && (a[9] == 0 || a[9] == '=');
+		if (!root && !storage)
+			break;
+		if (!v && i + 1 >= argc)
+			die(EXIT_SETUP, "option '%s' needs a value (see mocker --help)", a);
+		if (root)
+			ctr_set_root(v ? v + 1 : argv[i + 1]);
+		i += v ? 1 : 2;
+	}
+	return i;
+}
+
+/* The container as mocker's commands see it: a foreground run shows in
+ * ps while it runs and leaves nothing; -d keeps it until rm. */
+static struct ctr ctr;
+
+static void
+register_container(struct container *ct, const struct config *c)
+{
+	size_t n = 0;
+	int i;
+
+	if (ctr_create(&ctr, c->name, c->detach) < 0) {
+		if (errno == EEXIST)
+			die(EXIT_SETUP, "--name '%s': name in use", c->name);
+		die_errno(EXIT_SETUP, "cannot keep the container's state in %s",
+		          ctr_root() ? ctr_root() : "the state directory");
+	}
+	ctr.detached = c->detach;
+	ctr.auto_remove = c->rm;
+	ctr.stop_signal = c->stop_signal;
+	ctr.stop_timeout = c->stop_timeout;
+	snprintf(ctr.rootfs, sizeof ctr.rootfs, "%s", ct->rootfs);
+	for (i = 0; c->argv && c->argv[i] && n < sizeof ctr.command - 2; i++)
+		n += (size_t)snprintf(ctr.command + n, sizeof ctr.command - n, "%s%s",
+		                      i ? " " : "", c->argv[i]);
+	if (!c->argv)
+		snprintf(ctr.command, sizeof ctr.command, "%s", "(the image's)");
+	ct->ctr = &ctr;
+}
+
+/* A run that could not start: said, and its state gone. */
+static __attribute__((noreturn, format(printf, 3, 4))) void
+fail_run(struct container *ct, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (ct->ctr)
+		ctr_remove(ct->ctr);
+	die(code, "%s", msg);
+}
+
+static void
+log_sink(void *ctx, int stream, const char *buf, size_t n)
+{
+	ctrlog_write(ctx, stream, buf, n);
+}
+
+/*
+ * -d: the rest runs in a monitor, a process of its own session that keeps
+ * the container's log and state; we wait for its word that the container
+ * started ("ok"), print the id and exit 0, or pass on why not ("CODE
+ * text") and its exit status. What it says before that goes to our stderr.
+ */
+static void
+detach(struct container *ct)
+{
+	char buf[1100];
+	int p[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno(EXIT_SETUP, "cannot make a pipe");
+	if ((pid = fork()) < 0)
+		die_errno(EXIT_SETUP, "cannot start the container's monitor");
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		ct->status_fd = p[1];
+		if (terminal_prepare_detached(&ct->term, log_sink, &ct->log) < 0 ||
+		    ctrlog_open(&ct->log, ctr.dir) < 0)
+			fail_run(ct, EXIT_SETUP, "cannot make the container's log: %s", strerror(errno));
+		return;
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf + got, sizeof buf - 1 - (size_t)got)) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0)
+			got += n;
+	buf[got] = 0;
+	if (strncmp(buf, "ok", 2) == 0) {
+		printf("%s\n", ctr.id);
+		exit(fflush(stdout) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got > 4) {
+		buf[strcspn(buf, "\n")] = 0;
+		report("%s", buf + 4);
+		exit(atoi(buf));
+	}
+	exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SETUP);
+}
 
 /* A short hostname from the image directory: .../images/busybox/rootfs
  * gives "busybox", /srv/web gives "web". */
@@ -127,6 +263,8 @@ prepare(struct container *ct, const struct config *c)
 	ct->c = c;
 	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_memfd = -1;
 	ct->root_idmapped = -1;
+	ct->exec_pidfd = ct->exec ? ct->exec_pidfd : -1;
+	ct->status_fd = -1;
 	for (i = 0; i < MAX_VOLUMES; i++)
 		ct->volume_idmapped[i] = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
@@ -180,7 +318,7 @@ prepare(struct container *ct, const struct config *c)
 		            c->userns_size);
 	/* :U with --userns: the paths become container root's first, so that
 	 * it can give them on inside its namespace */
-	for (i = 0; i < c->nvolumes && ct->idmap; i++)
+	for (i = 0; i < c->nvolumes && ct->idmap && !ct->exec; i++)
 		if (c->volumes[i].chown &&
 		    chown_tree(c->volumes[i].host, ct->maps.base, ct->maps.base) < 0)
 			die_errno(EXIT_SETUP, "--volume %s:%s:U", c->volumes[i].host,
@@ -217,18 +355,125 @@ prepare(struct container *ct, const struct config *c)
 
 static const unsigned long long all_signals = ~0ULL;
 
+/* The run arguments of a running container: its monitor's command line
+ * ("mocker [--root DIR] run ..."), from "run" on; NULL if it is gone. */
+static char **
+run_args(const struct ctr *c, int *argc)
+{
+	static char buf[1 << 20], *argv[32768];
+	char path[64];
+	ssize_t n, i;
+	int k = 0, start = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)c->monitor);
+	if (!ctr_alive(c->monitor, c->mon_start) ||
+	    (n = file_read(NULL, path, buf, sizeof buf)) <= 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!buf[i])
+			k++;
+	if (k >= (int)(sizeof argv / sizeof argv[0]))
+		return NULL;
+	*argc = 0;
+	for (i = 0; i < n && *argc < k; i += (ssize_t)strlen(buf + i) + 1) {
+		if (start < 0 && strcmp(buf + i, "run") == 0)
+			start = *argc;
+		argv[(*argc)++] = buf + i;
+	}
+	if (start < 0)
+		return NULL;
+	*argc -= start;
+	return argv + start;
+}
+
+/*
+ * mocker exec [-it] [-u USER] [-w DIR] [-e K=V] NAME CMD...: CMD inside a
+ * running container with exactly its restrictions, made the way its own
+ * run made them: the run's options (its monitor's command line) parsed
+ * again, then the exec plan (plan.c) from its namespaces on.
+ */
+static int
+cmd_exec(int argc, char **argv, struct container *ct, struct config *cfg)
+{
+	static const struct option o[] = {
+		{ "interactive", no_argument, NULL, 'i' }, { "tty", no_argument, NULL, 't' },
+		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
+		{ "env", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+	};
+	const char *user = NULL, *workdir = NULL, *env[MAX_ENV];
+	int opt, nenv = 0, tty = 0, rargc, i;
+	char **rargv, **cmd;
+	const char *name;
+	struct ctr c;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:itu:w:e:", o, NULL)) != -1) {
+		switch (opt) {
+		case 'i': break;
+		case 't': tty = 1; break;
+		case 'u': user = optarg; break;
+		case 'w':
+			if (optarg[0] != '/')
+				die(EXIT_SETUP, "exec: -w '%s': must be an absolute path", optarg);
+			workdir = optarg;
+			break;
+		case 'e':
+			if (nenv == MAX_ENV || !optarg[0] || optarg[0] == '=')
+				die(EXIT_SETUP, "exec: -e '%s': expected KEY=VALUE", optarg);
+			env[nenv++] = optarg;
+			break;
+		case ':':
+			die(EXIT_SETUP, "exec: option '%s' needs a value", argv[optind - 1]);
+		default:
+			die(EXIT_SETUP, "exec: unknown option '%s' (usage: mocker exec [-it] [-u USER] "
+			    "[-w DIR] [-e K=V] NAME CMD...)", argv[optind - 1]);
+		}
+	}
+	if (optind + 2 > argc)
+		die(EXIT_SETUP, "exec: expected a container and a command (usage: mocker exec "
+		    "[-it] [-u USER] [-w DIR] [-e K=V] NAME CMD...)");
+	if (ctr_find(argv[optind], &c) < 0)
+		die(errno == EEXIST ? EXIT_SETUP : 1, "exec: %s: %s", argv[optind],
+		    errno == EEXIST ? "the start of more than one container's id" : "no such container");
+	name = argv[optind];
+	cmd = argv + optind + 1;
+	if (c.status != CTR_RUNNING || !ctr_alive(c.pid, c.pid_start) ||
+	    !(rargv = run_args(&c, &rargc)))
+		die(1, "exec: %s is not running", name);
+	config_parse(cfg, rargc, rargv); /* (getopt's optind is its now) */
+	log_quiet = 1; /* its run's warnings were said then */
+	cfg->detach = 0;
+	cfg->tty = tty;
+	cfg->no_init = 1;  /* our init's copy execs CMD in place (-x) */
+	cfg->init_path = NULL;
+	cfg->restart = NULL;
+	if (user)
+		cfg->user = user;
+	if (workdir)
+		cfg->workdir = workdir;
+	for (i = 0; i < nenv; i++)
+		opt_env(cfg, "exec: -e", env[i]);
+	cfg->argv = cmd;
+	ct->exec = 1;
+	ct->exec_pid = c.pid;
+	if ((ct->exec_pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0)) < 0 ||
+	    !ctr_alive(c.pid, c.pid_start))
+		die(1, "exec: %s is not running", name);
+	prepare(ct, cfg);
+	ct->idmap = 0;
+	ct->init_mode = INIT_COMMAND;
+	return run_container(ct);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct config cfg;
 	static struct container ct;
-	const char *why = NULL;
-	int r;
+	const char *why = NULL, *cmd;
+	int r, first;
 
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return EXIT_SETUP;
-	}
 	/* Signals wait until there is a container to pass them to, and nothing
 	 * of ours (a cgroup) is left half made by one. An inherited SIG_IGN of
 	 * SIGCHLD would have the kernel reap the container for us, with no
@@ -236,20 +481,45 @@ main(int argc, char **argv)
 	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, &ct.sigmask, 8) < 0)
 		die_errno(EXIT_SETUP, "cannot block signals");
 	signal(SIGCHLD, SIG_DFL);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if ((first = global_options(argc, argv)) >= argc) {
+		fputs(usage, stderr);
+		return EXIT_SETUP;
+	}
+	cmd = argv[first];
+	argc -= first;
+	argv += first;
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
-	    strcmp(argv[1], "version") == 0) {
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0)
 		return about_version();
+	if (strcmp(cmd, "run") != 0) {
+		/* the other commands take their signals as any program does */
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &ct.sigmask, NULL, 8);
+		if (strcmp(cmd, "ps") == 0)
+			return cmd_ps(argc, argv);
+		if (strcmp(cmd, "logs") == 0)
+			return cmd_logs(argc, argv);
+		if (strcmp(cmd, "stop") == 0)
+			return cmd_stop(argc, argv);
+		if (strcmp(cmd, "kill") == 0)
+			return cmd_kill(argc, argv);
+		if (strcmp(cmd, "wait") == 0)
+			return cmd_wait(argc, argv);
+		if (strcmp(cmd, "rm") == 0)
+			return cmd_rm(argc, argv);
+		if (strcmp(cmd, "inspect") == 0)
+			return cmd_inspect(argc, argv);
+		if (strcmp(cmd, "exec") == 0) {
+			/* as run: signals held for the container */
+			syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, NULL, 8);
+			return cmd_exec(argc, argv, &ct, &cfg);
+		}
+		die(EXIT_SETUP, "unknown command '%s' (mocker --help lists them)", cmd);
 	}
-	if (strcmp(argv[1], "run") != 0)
-		die(EXIT_SETUP, "unknown command '%s' (usage: mocker run [OPTION]... ROOTFS "
-		    "[COMMAND [ARG]...])", argv[1]);
 
-	config_parse(&cfg, argc - 1, argv + 1);
+	config_parse(&cfg, argc, argv);
 	if (cfg.userns_keep_id && !cfg.user && getuid() != 0) {
 		/* keep-id: the caller inside, as the caller's own ids */
 		static char me[48];
@@ -257,11 +527,14 @@ main(int argc, char **argv)
 		cfg.user = me;
 	}
 	prepare(&ct, &cfg);
+	register_container(&ct, &cfg);
+	if (cfg.detach)
+		detach(&ct);
 
 	note("make the container's cgroup");
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r < 0)
-		die_errno(EXIT_SETUP, "cannot %s", why);
+		fail_run(&ct, EXIT_SETUP, "cannot %s: %s", why, strerror(errno));
 	if (r > 0 && (cfg.memory || cfg.pids_limit || cfg.cpu_quota_us))
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
@@ -269,8 +542,7 @@ main(int argc, char **argv)
 	if (cgroup_guard(&ct.cg) < 0) {
 		int err = errno;
 		cgroup_remove(&ct.cg);
-		errno = err;
-		die_errno(EXIT_SETUP, "cannot start the cgroup watcher");
+		fail_run(&ct, EXIT_SETUP, "cannot start the cgroup watcher: %s", strerror(err));
 	}
 	return run_container(&ct);
 }

@@ -32,7 +32,9 @@ static const char usage_text[] =
 "      --restart POLICY     no, on-failure[:N], always (by mocker-init)\n"
 "  -t, --tty                a terminal of its own even when not run from one\n"
 "  -i, --interactive        (accepted: stdin is always passed on)\n"
-"      --rm                 (accepted: a foreground run leaves nothing)\n"
+"  -d, --detach             in the background: print its id and return\n"
+"      --name NAME          its name (default: made from its id)\n"
+"      --rm                 remove a detached one when it ends\n"
 "Stopping: SIGTERM or SIGINT to mocker stops the container\n"
 "      --stop-signal SIG    sent to its init to stop it (TERM)\n"
 "      --stop-timeout SECS  then everything is killed (10); the init's grace\n"
@@ -73,6 +75,7 @@ enum {
 	OPT_USERNS, OPT_OVERLAY, OPT_VERBOSE, OPT_ENTRYPOINT, OPT_ENV_FILE,
 	OPT_GROUP_ADD, OPT_RESTART, OPT_RM, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT,
 	OPT_SHM_SIZE, OPT_ADD_HOST, OPT_DNS, OPT_DNS_SEARCH, OPT_DNS_OPTION, OPT_ULIMIT,
+	OPT_NAME,
 };
 
 static const struct option long_opts[] = {
@@ -98,6 +101,8 @@ static const struct option long_opts[] = {
 	{ "no-init",      no_argument,       NULL, OPT_NO_INIT },
 	{ "restart",      required_argument, NULL, OPT_RESTART },
 	{ "rm",           no_argument,       NULL, OPT_RM },
+	{ "detach",       no_argument,       NULL, 'd' },
+	{ "name",         required_argument, NULL, OPT_NAME },
 	{ "stop-signal",  required_argument, NULL, OPT_STOP_SIGNAL },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "memory",       required_argument, NULL, OPT_MEMORY },
@@ -160,7 +165,7 @@ config_parse(struct config *c, int argc, char **argv)
 	optind = 1;
 	/* "+": stop at ROOTFS, so the command's options stay its own; ":": a
 	 * missing value is told apart from an unknown option. */
-	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:qhVti", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:qhVtid", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HOSTNAME:
 			if (!hostname_valid(optarg))
@@ -206,6 +211,15 @@ config_parse(struct config *c, int argc, char **argv)
 		case OPT_NO_INIT:   c->no_init = 1; break;
 		case OPT_RESTART:   c->restart = opt_restart(optarg); break;
 		case OPT_RM:        c->rm = 1; break;
+		case 'd':           c->detach = 1; break;
+		case OPT_NAME:
+			if (!optarg[0] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			                          "0123456789", optarg[0]) ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			                   "0123456789_.-") != strlen(optarg) || strlen(optarg) > 100)
+				opt_bad("--name", optarg, "expected [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 100");
+			c->name = optarg;
+			break;
 		case OPT_STOP_SIGNAL: c->stop_signal = opt_signal("--stop-signal", optarg); break;
 		case OPT_STOP_TIMEOUT:
 			c->stop_timeout = (int)opt_count("--stop-timeout", optarg, -1, 100000000L);

@@ -68,6 +68,31 @@ static const struct step {
 	{ "close descriptors",             step_close_fds },
 };
 
+/* mocker exec: into a running container, through the same steps from
+ * where its namespaces are joined instead of made: the same identity,
+ * limits, filter and capabilities as the container's own processes. */
+static const struct step exec_steps[] = {
+	{ "set the parent-death signal",   step_die_with_parent },
+	{ "leave the caller's terminal",   step_leave_terminal },
+	{ "close inherited descriptors",   step_close_inherited_fds },
+	{ "wait for the launcher",         step_wait_for_launcher },
+	{ "become non-dumpable",           step_not_dumpable },
+	{ "join the container's namespaces", step_join_namespaces },
+	{ "become root in the user namespace", step_userns_root },
+	{ "join a new session keyring",    step_new_keyring },
+	{ "open a terminal",               step_open_terminal },
+	{ "look up the user",              step_user_lookup },
+	{ "change to the working directory", step_workdir },
+	{ "build the environment",         step_env },
+	{ "set resource limits",           step_ulimits },
+	{ "set no_new_privs",              step_no_new_privs },
+	{ "load the seccomp filter",       step_seccomp },
+	{ "limit the bounding set",        step_bounding_caps },
+	{ "switch user",                   step_user },
+	{ "set capabilities",              step_caps },
+	{ "close descriptors",             step_close_fds },
+};
+
 /* The container starts with default signal actions, not with what our
  * caller ignored (exec resets handlers, not SIG_IGN). The kernel's struct
  * sigaction: no handler is installed, so no restorer is needed. */
@@ -209,26 +234,28 @@ init_argv(struct container *ct, char *const *cmd)
 void
 plan_run(struct container *ct)
 {
+	const struct step *plan = ct->exec ? exec_steps : steps;
+	size_t i, n = ct->exec ? sizeof exec_steps / sizeof exec_steps[0] :
+	                         sizeof steps / sizeof steps[0];
 	char *const *cmd;
 	char **argv;
 	const char *why;
-	size_t i;
 
-	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		note("%s", steps[i].name); /* --verbose */
+	for (i = 0; i < n; i++) {
+		note("%s", plan[i].name); /* --verbose */
 		why = NULL;
 		if ((int)i + 1 == ct->fail_step) {
 			why = "MOCKER_FAIL_STEP";
 			errno = EIO;
-		} else if (steps[i].run(ct, &why) == 0) {
+		} else if (plan[i].run(ct, &why) == 0) {
 			continue;
 		}
 		/* errno 0: why says it all */
 		if (why && errno == 0)
-			die(EXIT_SETUP, "cannot %s: %s", steps[i].name, why);
+			die(EXIT_SETUP, "cannot %s: %s", plan[i].name, why);
 		if (why)
-			die_errno(EXIT_SETUP, "cannot %s: %s", steps[i].name, why);
-		die_errno(EXIT_SETUP, "cannot %s", steps[i].name);
+			die_errno(EXIT_SETUP, "cannot %s: %s", plan[i].name, why);
+		die_errno(EXIT_SETUP, "cannot %s", plan[i].name);
 	}
 
 	cmd = default_command(ct);

@@ -107,9 +107,11 @@ struct forwarding {
 	int ready;     /* a signal sent now is not lost */
 	int via_init;  /* our init execs the program that stays PID 1 */
 	int mocker_init; /* which is a mocker-init, with our stop settings */
+	int reported;  /* the setup went through (it reports just before exec) */
 	int *status;   /* where the container's wait status goes */
 	const struct container *ct;
 	long long kill_at; /* stopping: when everything is killed, 0 if never */
+	int stop_timeout;  /* seconds (-1: never), --stop-timeout or mocker stop -t */
 	int stopping;
 	struct stat self;
 	struct stat init; /* our init's sealed copy */
@@ -153,10 +155,10 @@ stop(struct forwarding *f)
 
 	if (!f->stopping) {
 		f->stopping = 1;
-		if (c->stop_timeout >= 0)
-			f->kill_at = now_ms() + (long long)c->stop_timeout * 1000 + (c->stop_timeout == 0);
+		if (f->stop_timeout >= 0)
+			f->kill_at = now_ms() + (long long)f->stop_timeout * 1000 + (f->stop_timeout == 0);
 		note("stopping the container: signal %d, then killed after %d s",
-		     c->stop_signal, c->stop_timeout);
+		     c->stop_signal, f->stop_timeout);
 	}
 	if (f->sock >= 0)
 		read_report(f);
@@ -166,7 +168,7 @@ stop(struct forwarding *f)
 /* A signal mocker got (0: a timeout): SIGCHLD reaps the container (1 when
  * it is gone), SIGTERM and SIGINT stop it, anything else goes to it. */
 static int
-on_signal(int sig, void *ctx)
+on_signal(int sig, int value, void *ctx)
 {
 	struct forwarding *f = ctx;
 
@@ -174,12 +176,16 @@ on_signal(int sig, void *ctx)
 		return waitpid(f->pid, f->status, WNOHANG) == f->pid;
 	if (f->kill_at && now_ms() >= f->kill_at) {
 		f->kill_at = 0;
-		warnx_("the container did not stop within %d s: killing it", f->ct->c->stop_timeout);
+		warnx_("the container did not stop within %d s: killing it", f->stop_timeout);
 		if (cgroup_kill(&f->ct->cg) < 0)
 			kill(f->pid, SIGKILL);
 	}
-	if (sig == SIGTERM || sig == SIGINT)
+	if ((sig == SIGTERM || sig == SIGINT) && !f->ct->exec) {
+		/* mocker stop -t N sends N + 2 with it */
+		if (value >= 1)
+			f->stop_timeout = value - 2;
 		stop(f);
+	}
 	else if (sig > 0)
 		forward(f, sig);
 	return 0;
@@ -195,6 +201,7 @@ read_report(struct forwarding *f)
 	do
 		n = read(f->sock, &r, 1);
 	while (n < 0 && errno == EINTR);
+	f->reported = n == 1;
 	f->ready = n == 1 && r == REPORT_HANDSHAKE;
 	f->via_init = n == 1 && r == REPORT_PROBE_AFTER_INIT;
 	f->mocker_init = n == 1 && (r == REPORT_HANDSHAKE || r == REPORT_MOCKER_INIT_NO_HOLD);
@@ -242,6 +249,87 @@ clone_flags(const struct container *ct)
 	return f;
 }
 
+/* Where the container is, for mocker's commands; -d: waits until its
+ * init runs and tells the foreground, "ok" or "CODE why". Returns 1 when
+ * the container ended before (it is reaped then). */
+static int
+started(struct container *ct, struct forwarding *f, int sock)
+{
+	struct ctr *c = ct->ctr;
+	char msg[1024] = "", b;
+	int null, code, failed = 0;
+	ssize_t n;
+
+	if (!c) /* mocker exec */
+		return 0;
+	c->pid = f->pid;
+	c->pid_start = proc_start_time(f->pid);
+	c->monitor = getpid();
+	c->mon_start = proc_start_time(c->monitor);
+	c->started = ctr_now();
+	c->status = CTR_RUNNING;
+	snprintf(c->cgroup, sizeof c->cgroup, "%s", ct->cg.kill_dir[0] ? ct->cg.kill_dir :
+	         ct->cg.ndirs ? ct->cg.dirs[0] : "");
+	ctr_save(c);
+	if (ct->status_fd < 0)
+		return 0;
+	read_report(f);
+	while ((n = read(sock, &b, 1)) > 0 || (n < 0 && errno == EINTR))
+		; /* until the exec of its init closes the socket */
+	/* no report: the setup failed, and it ends (or has) */
+	if ((!f->reported && waitpid(f->pid, f->status, 0) == f->pid) ||
+	    waitpid(f->pid, f->status, WNOHANG) == f->pid) {
+		/* its one line, from its stderr, to the foreground */
+		fcntl(ct->term.pipe_err[0], F_SETFL, O_NONBLOCK);
+		n = read(ct->term.pipe_err[0], msg, sizeof msg - 1);
+		msg[n > 0 ? n : 0] = 0;
+		msg[strcspn(msg, "\n")] = 0;
+		code = WIFEXITED(*f->status) ? WEXITSTATUS(*f->status) : EXIT_SETUP;
+		dprintf(ct->status_fd, "%03d %s\n", code,
+		        strncmp(msg, "mocker: ", 8) == 0 ? msg + 8 : msg[0] ? msg : "the container ended");
+		failed = 1;
+		c->auto_remove = 1; /* it never ran: nothing to keep */
+	} else {
+		(void)!write(ct->status_fd, "ok\n", 3);
+	}
+	close(ct->status_fd);
+	ct->status_fd = -1;
+	/* nothing of ours holds the foreground's stdio: $(mocker run -d) ends */
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+	return failed;
+}
+
+/* Its state once it ended: kept for -d (until rm, or --rm), gone for a
+ * foreground run. */
+static void
+ended(struct container *ct, int code, int oom)
+{
+	struct ctr *c = ct->ctr;
+
+	if (!c)
+		return;
+	if (!c->detached) {
+		ctr_remove(c);
+		return;
+	}
+	ctrlog_close(&ct->log);
+	c->status = CTR_EXITED;
+	c->exit_code = code;
+	c->oom = oom;
+	if (c->oom)
+		snprintf(c->reason, sizeof c->reason, "out of memory");
+	c->finished = ctr_now();
+	if (c->auto_remove)
+		ctr_remove(c);
+	else
+		ctr_save(c);
+}
+
 /* The container's first process, in its new namespaces and, where there
  * is a v2 cgroup, in the container's cgroup from its first instruction
  * (clone3 with CLONE_INTO_CGROUP, Linux 5.7); else moved there before it
@@ -256,6 +344,12 @@ clone_container(const struct container *ct, int *cloned_in)
 	pid_t pid;
 
 	*cloned_in = 0;
+	if (ct->exec) {
+		/* into the container's PID namespace: our children go there */
+		if (setns(ct->exec_pidfd, CLONE_NEWPID) < 0)
+			return -1;
+		return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	}
 	if (ct->cg.v2fd >= 0) {
 		args.flags |= 0x200000000ULL; /* CLONE_INTO_CGROUP */
 		args.cgroup = (unsigned long long)ct->cg.v2fd;
@@ -268,6 +362,39 @@ clone_container(const struct container *ct, int *cloned_in)
 			return -1;
 	}
 	return (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
+}
+
+/* mocker exec: pid joins every cgroup the container's init is in (its
+ * limits apply to it, and its kill reaches it), as /proc/INIT/cgroup names
+ * them from the host. */
+static int
+join_cgroups(pid_t init, pid_t pid, const char **why)
+{
+	char path[64], buf[4096], dir[PATH_MAX], num[24], *line, *save = NULL;
+	int joined = 0;
+
+	*why = "join the container's cgroup";
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)init);
+	if (file_read(NULL, path, buf, sizeof buf) <= 0)
+		return -1;
+	snprintf(num, sizeof num, "%d", (int)pid);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *ctrl;
+		if (!c2 || strcmp(c2 + 1, "/") == 0)
+			continue; /* the root of a hierarchy: nothing of ours */
+		*c2 = 0;
+		ctrl = c1 + 1;
+		if (strncmp(ctrl, "name=", 5) == 0)
+			ctrl += 5;
+		if (!*ctrl) /* v2: the whole tree, or a hybrid host's unified one */
+			snprintf(dir, sizeof dir, "/sys/fs/cgroup%s%s", access("/sys/fs/cgroup/unified",
+			         F_OK) == 0 ? "/unified" : "", c2 + 1);
+		else
+			snprintf(dir, sizeof dir, "/sys/fs/cgroup/%s%s", ctrl, c2 + 1);
+		if (file_write(dir, "cgroup.procs", num) == 0)
+			joined++;
+	}
+	return joined ? 0 : -1;
 }
 
 /* "Go", with the idmapped trees of --userns: the image, unless its
@@ -323,7 +450,7 @@ int
 run_container(struct container *ct)
 {
 	struct forwarding f = { .sock = -1 };
-	int sync[2], status = 0, code, cloned_in = 0;
+	int sync[2], status = 0, code, cloned_in = 0, oom;
 	const char *why = NULL;
 	siginfo_t si;
 	pid_t pid;
@@ -351,8 +478,9 @@ run_container(struct container *ct)
 
 	/* The host's part, while the child waits: nothing from the image runs
 	 * before it is in its cgroup and its user namespace is mapped. */
-	if (cgroup_attach(&ct->cg, pid, cloned_in, &why) < 0 ||
-	    (ct->userns && userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
+	if ((ct->exec ? join_cgroups(ct->exec_pid, pid, &why) :
+	                cgroup_attach(&ct->cg, pid, cloned_in, &why)) < 0 ||
+	    (ct->userns && !ct->exec && userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
 		code = errno;
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -374,7 +502,10 @@ run_container(struct container *ct)
 
 	f.status = &status;
 	f.ct = ct;
-	if (ct->term.mode != TERM_NONE && terminal_parent_start(&ct->term, sync[0]) == 0) {
+	f.stop_timeout = ct->c->stop_timeout;
+	if (started(ct, &f, sync[0])) {
+		/* it ended before its init ran: told to the foreground already */
+	} else if (ct->term.mode != TERM_NONE && terminal_parent_start(&ct->term, sync[0]) == 0) {
 		terminal_raw(&ct->term);
 		terminal_relay(&ct->term, on_signal, ms_until_kill, &f);
 		terminal_restore();
@@ -382,7 +513,8 @@ run_container(struct container *ct)
 		int sig;
 		do
 			sig = wait_signal(&si, ms_until_kill(&f));
-		while (on_signal(sig, &f) != 1);
+		while (on_signal(sig, sig > 0 && si.si_code == SI_QUEUE ? si.si_value.sival_int : 0,
+		                 &f) != 1);
 	}
 	close(sync[0]);
 
@@ -395,6 +527,8 @@ run_container(struct container *ct)
 		if (code == 137 && cgroup_oom_killed(&ct->cg))
 			report("a process was killed: out of memory (--memory limit)");
 	}
+	oom = cgroup_oom_killed(&ct->cg);
 	cgroup_remove(&ct->cg);
+	ended(ct, code, oom);
 	return code;
 }

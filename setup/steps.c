@@ -11,7 +11,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,6 +71,35 @@ step_wait_for_launcher(struct container *ct, const char **why)
 		if (ct->idmap && ct->c->volumes[i].idmap && k < n)
 			ct->volume_idmapped[i] = fds[k++];
 	return 0;
+}
+
+/* mocker exec: the running container's namespaces (its user namespace
+ * when it has one of its own), then its root, as the descriptors the next
+ * steps work from (its /dev reached through no symbolic link). */
+int
+step_join_namespaces(struct container *ct, const char **why)
+{
+	struct stat mine, theirs;
+	char path[64];
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)ct->exec_pid);
+	if (stat("/proc/self/ns/user", &mine) == 0 && stat(path, &theirs) == 0 &&
+	    mine.st_ino != theirs.st_ino)
+		flags |= CLONE_NEWUSER;
+	*why = "setns";
+	if (setns(ct->exec_pidfd, flags) < 0)
+		return -1;
+	close(ct->exec_pidfd);
+	ct->exec_pidfd = -1;
+	*why = "/";
+	if ((ct->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	*why = "/dev";
+	ct->devfd = (int)syscall(SYS_openat2, ct->rootfd, "/dev", &how, sizeof how);
+	return ct->devfd < 0 ? -1 : 0;
 }
 
 /* A clone of mocker inside the container's namespaces: nothing there may
@@ -243,13 +275,20 @@ step_seccomp(struct container *ct, const char **why)
 	return ct->c->seccomp ? seccomp_install(&ct->seccomp) : 0;
 }
 
-/* Closes every descriptor from first on but a and b (either may be -1). */
+/* Closes every descriptor from first on but a, b and c (-1: none). */
 static int
-close_all_but(unsigned first, int a, int b)
+close_all_but(unsigned first, int a, int b, int c)
 {
-	int keep[2] = { a < b ? a : b, a < b ? b : a }, i;
+	int keep[3] = { a, b, c }, i, j;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) /* in order */
+		for (j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				int t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (i = 0; i < 3; i++) {
 		if (keep[i] < (int)first)
 			continue;
 		if ((unsigned)keep[i] > first &&
@@ -268,12 +307,13 @@ close_all_but(unsigned first, int a, int b)
 int
 step_close_inherited_fds(struct container *ct, const char **why)
 {
-	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd);
+	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd,
+	                     ct->exec_pidfd);
 }
 
 /* And again last: what the setup opened goes too. */
 int
 step_close_fds(struct container *ct, const char **why)
 {
-	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd);
+	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd, -1);
 }

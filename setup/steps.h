@@ -12,7 +12,8 @@ typedef int step_fn(struct container *ct, const char **why);
 
 /* the launcher and the process */
 step_fn step_die_with_parent, step_close_inherited_fds, step_wait_for_launcher,
-	step_not_dumpable, step_userns_root, step_new_keyring, step_cgroup_ns,
+	step_not_dumpable, step_join_namespaces, step_userns_root, step_new_keyring,
+	step_cgroup_ns,
 	step_leave_terminal, step_open_terminal, step_hostname,
 	step_loopback;
 /* the file system */

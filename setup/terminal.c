@@ -186,6 +186,22 @@ terminal_parent_start(struct terminal *t, int sock)
 	return 0;
 }
 
+int
+terminal_prepare_detached(struct terminal *t,
+                          void (*sink)(void *ctx, int stream, const char *buf, size_t n),
+                          void *ctx)
+{
+	memset(t, 0, sizeof *t);
+	t->pipe_in[0] = t->pipe_in[1] = t->master = -1;
+	t->mode = TERM_PIPES;
+	t->null_fds = 1;
+	t->sink = sink;
+	t->sink_ctx = ctx;
+	if (pipe2(t->pipe_out, O_CLOEXEC) < 0 || pipe2(t->pipe_err, O_CLOEXEC) < 0)
+		return -1;
+	return 0;
+}
+
 void
 terminal_restore(void)
 {
@@ -218,10 +234,11 @@ terminal_resize(const struct terminal *t)
 		ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
-/* Copies what is there from one descriptor to another: 1 on data, 0 on
- * end of file (or the pty's EIO), -1 on error. */
+/* Copies what is there from one descriptor to another (or to the sink,
+ * as stream to): 1 on data, 0 on end of file (or the pty's EIO), -1 on
+ * error. */
 static int
-copy_once(int from, int to)
+copy_once(const struct terminal *t, int from, int to)
 {
 	char buf[65536];
 	ssize_t n;
@@ -233,13 +250,17 @@ copy_once(int from, int to)
 		return 1;
 	if (n <= 0)
 		return n == 0 || errno == EIO ? 0 : -1;
+	if (t->sink && (to == 1 || to == 2)) {
+		t->sink(t->sink_ctx, to, buf, (size_t)n);
+		return 1;
+	}
 	return write_all(to, buf, (size_t)n) < 0 ? -1 : 1;
 }
 
 enum { P_SIG, P_IN, P_OUT, P_ERR, P_N };
 
 void
-terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
+terminal_relay(struct terminal *t, int (*on_signal)(int sig, int value, void *ctx),
                int (*timeout_ms)(void *ctx), void *ctx)
 {
 	struct pollfd p[P_N];
@@ -274,7 +295,7 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
 		if (n == 0 && done) /* drained, but for what nobody closes */
 			break;
 		if (n == 0) {
-			on_signal(0, ctx);
+			on_signal(0, 0, ctx);
 			continue;
 		}
 		if (p[P_SIG].revents & POLLIN) {
@@ -282,7 +303,9 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
 			if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 				if (si.ssi_signo == SIGWINCH && t->mode == TERM_PTY)
 					terminal_resize(t);
-				else if (on_signal((int)si.ssi_signo, ctx) == 1 && !done) {
+				else if (on_signal((int)si.ssi_signo,
+				                   si.ssi_code == SI_QUEUE ? si.ssi_int : 0, ctx) == 1 &&
+				         !done) {
 					/* the container is gone: what it wrote is read
 					 * to the end, nothing more goes in */
 					done = 1;
@@ -292,7 +315,7 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
 			}
 		}
 		if (p[P_IN].revents) {
-			int r = copy_once(p[P_IN].fd, to_in);
+			int r = copy_once(t, p[P_IN].fd, to_in);
 			if (r <= 0) {
 				/* the caller's input ended: the container's does */
 				p[P_IN].fd = -1;
@@ -306,7 +329,7 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
 		}
 		for (i = P_OUT; i <= P_ERR; i++)
 			if (p[i].fd >= 0 && p[i].revents &&
-			    copy_once(p[i].fd, i == P_OUT ? 1 : 2) <= 0)
+			    copy_once(t, p[i].fd, i == P_OUT ? 1 : 2) <= 0)
 				p[i].fd = -1;
 	}
 	close(sfd);

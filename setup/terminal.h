@@ -20,11 +20,21 @@ struct terminal {
 	int master;      /* TERM_PTY: the container's pty, in the launcher */
 	int null_fds;    /* bits 0-2: std descriptors that were the host's
 	                  * /dev/null, given the container's own instead */
+	/* where the container's output goes, when not to our stdout and
+	 * stderr (a detached container's log): stream 1 or 2 */
+	void (*sink)(void *ctx, int stream, const char *buf, size_t n);
+	void *sink_ctx;
 };
 
 /* Chooses the mode (tty: -t given) and makes the pipes, on the host.
  * 0, or -1 with errno. */
 int terminal_prepare(struct terminal *t, int tty);
+
+/* For a detached container: stdin its own /dev/null, stdout and stderr
+ * pipes whose output goes to sink. */
+int terminal_prepare_detached(struct terminal *t,
+                              void (*sink)(void *ctx, int stream, const char *buf, size_t n),
+                              void *ctx);
 
 /* In the container's first process, before anything else: the pipes in
  * place of the caller's terminal, and a session of its own. */
@@ -51,11 +61,12 @@ void terminal_resize(const struct terminal *t);
 
 /*
  * Relays until the container has ended and its output is drained: calls
- * on_signal for every signal mocker receives (mocker blocks them all), and
+ * on_signal for every signal mocker receives (mocker blocks them all; the
+ * value sigqueue(3) sent with it, or 0), and
  * with 0 when timeout_ms(ctx) milliseconds passed (-1: none) first; stops
  * when it returns 1 (the container was reaped).
  */
-void terminal_relay(struct terminal *t, int (*on_signal)(int sig, void *ctx),
+void terminal_relay(struct terminal *t, int (*on_signal)(int sig, int value, void *ctx),
                     int (*timeout_ms)(void *ctx), void *ctx);
 
 #endif

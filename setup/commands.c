@@ -1,0 +1,467 @@
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctrlog.h"
+#include "ctrstate.h"
+#include "log.h"
+#include "signame.h"
+
+/* Finds a container or says, on one line, why not; 0 or -1. */
+static int
+find(const char *cmd, const char *what, struct ctr *c)
+{
+	if (ctr_find(what, c) == 0)
+		return 0;
+	if (errno == EEXIST)
+		report("%s: '%s' is the start of more than one container's id", cmd, what);
+	else if (errno == ENOENT)
+		report("%s: no such container: %s", cmd, what);
+	else
+		report("%s: %s: %s", cmd, what, strerror(errno));
+	return -1;
+}
+
+static int
+running(const struct ctr *c)
+{
+	return c->status == CTR_RUNNING;
+}
+
+/* "Up 3 seconds", "Exited (137) 2 minutes ago", as Docker writes them. */
+static void
+ago(long long ns, char *buf, size_t size)
+{
+	long long s = (ctr_now() - ns) / 1000000000LL;
+
+	if (s < 2)
+		snprintf(buf, size, "%s", "Less than a second");
+	else if (s < 60)
+		snprintf(buf, size, "%lld seconds", s);
+	else if (s < 3600)
+		snprintf(buf, size, "%lld minute%s", s / 60, s / 60 > 1 ? "s" : "");
+	else if (s < 86400)
+		snprintf(buf, size, "%lld hour%s", s / 3600, s / 3600 > 1 ? "s" : "");
+	else
+		snprintf(buf, size, "%lld day%s", s / 86400, s / 86400 > 1 ? "s" : "");
+}
+
+static void
+status_text(const struct ctr *c, char *buf, size_t size)
+{
+	char t[64];
+
+	if (c->status == CTR_RUNNING) {
+		ago(c->started, t, sizeof t);
+		snprintf(buf, size, "Up %s", t);
+	} else if (c->status == CTR_EXITED) {
+		ago(c->finished, t, sizeof t);
+		snprintf(buf, size, "Exited (%d) %s ago%s%s", c->exit_code, t,
+		         c->reason[0] ? ", " : "", c->reason);
+	} else {
+		snprintf(buf, size, "Created");
+	}
+}
+
+struct ps {
+	int all, quiet;
+	const char *format;
+	int n;
+};
+
+static void
+print_format(const char *fmt, const struct ctr *c)
+{
+	char status[256], created[64];
+
+	status_text(c, status, sizeof status);
+	ago(c->created, created, sizeof created);
+	for (const char *p = fmt; *p; p++) {
+		const char *end;
+		if (p[0] == '\\' && p[1] == 't') {
+			putchar('\t');
+			p++;
+			continue;
+		}
+		if (p[0] != '{' || p[1] != '{' || !(end = strstr(p, "}}"))) {
+			putchar(*p);
+			continue;
+		}
+		p += 2;
+		while (*p == ' ')
+			p++;
+#define IS(k) (strncmp(p, k, sizeof k - 1) == 0)
+		if (IS(".ID"))
+			printf("%.12s", c->id);
+		else if (IS(".Names"))
+			fputs(c->name, stdout);
+		else if (IS(".Status"))
+			fputs(status, stdout);
+		else if (IS(".State"))
+			fputs(c->status == CTR_RUNNING ? "running" :
+			      c->status == CTR_EXITED ? "exited" : "created", stdout);
+		else if (IS(".Command"))
+			printf("\"%s\"", c->command);
+		else if (IS(".CreatedAt") || IS(".RunningFor"))
+			printf("%s ago", created);
+		else if (IS(".Pid"))
+			printf("%d", running(c) ? (int)c->pid : 0);
+		else if (IS(".Image"))
+			fputs(c->rootfs, stdout);
+#undef IS
+		p = end + 1;
+	}
+	putchar('\n');
+}
+
+static int
+ps_one(struct ctr *c, void *ctx)
+{
+	struct ps *ps = ctx;
+
+	if (!ps->all && !running(c))
+		return 0;
+	ps->n++;
+	if (ps->quiet)
+		printf("%.12s\n", c->id);
+	else if (ps->format)
+		print_format(ps->format, c);
+	else
+		print_format("{{.ID}}   {{.Names}}   {{.Command}}   {{.CreatedAt}}   {{.Status}}   {{.Pid}}", c);
+	return 0;
+}
+
+int
+cmd_ps(int argc, char **argv)
+{
+	static const struct option o[] = {
+		{ "all", no_argument, NULL, 'a' }, { "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	struct ps ps = { 0 };
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+aqf:", o, NULL)) != -1) {
+		switch (opt) {
+		case 'a': ps.all = 1; break;
+		case 'q': ps.quiet = 1; break;
+		case 'f': ps.format = optarg; break;
+		default:
+			die(EXIT_SETUP, "ps: unknown option '%s' (usage: mocker ps [-a] [-q] "
+			    "[--format TEMPLATE])", argv[optind - 1]);
+		}
+	}
+	if (!ps.quiet && !ps.format)
+		printf("CONTAINER ID   NAMES   COMMAND   CREATED   STATUS   PID\n");
+	ctr_each(ps_one, &ps);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* Waits until the container's monitor is gone (it has written the final
+ * state), at most timeout_ms (-1: for ever). 0 done, -1 not in time. */
+static int
+wait_gone(const struct ctr *c, int timeout_ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, c->monitor, 0), r;
+	struct pollfd p;
+
+	if (fd < 0 || !ctr_alive(c->monitor, c->mon_start)) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	p.fd = fd;
+	p.events = POLLIN;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	close(fd);
+	return r > 0 ? 0 : -1;
+}
+
+static int
+done_logging(void *ctx)
+{
+	struct ctr *c = ctx, now;
+
+	return ctr_find(c->id, &now) < 0 || !running(&now) || !ctr_alive(now.monitor, now.mon_start);
+}
+
+int
+cmd_logs(int argc, char **argv)
+{
+	static const struct option o[] = {
+		{ "follow", no_argument, NULL, 'f' }, { "timestamps", no_argument, NULL, 't' },
+		{ "tail", required_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
+	};
+	int opt, follow = 0, ts = 0;
+	long tail = -1;
+	struct ctr c;
+	char *end;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+ftn:", o, NULL)) != -1) {
+		switch (opt) {
+		case 'f': follow = 1; break;
+		case 't': ts = 1; break;
+		case 'n':
+			if (strcmp(optarg, "all") == 0)
+				break;
+			tail = strtol(optarg, &end, 10);
+			if (!*optarg || *end || tail < 0)
+				die(EXIT_SETUP, "logs: --tail '%s': expected a number of lines or all", optarg);
+			break;
+		default:
+			die(EXIT_SETUP, "logs: unknown option '%s' (usage: mocker logs [-f] [-t] "
+			    "[--tail N] NAME)", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		die(EXIT_SETUP, "logs: expected one container (usage: mocker logs [-f] [-t] "
+		    "[--tail N] NAME)");
+	if (find("logs", argv[optind], &c) < 0)
+		return 1;
+	ctrlog_print(c.dir, tail, ts, follow && running(&c), done_logging, &c);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int
+cmd_stop(int argc, char **argv)
+{
+	static const struct option o[] = {
+		{ "time", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
+	};
+	int opt, i, rc = 0;
+	long timeout = -2;
+	char *end;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+t:", o, NULL)) != -1) {
+		if (opt != 't')
+			die(EXIT_SETUP, "stop: unknown option '%s' (usage: mocker stop [-t SECONDS] "
+			    "NAME...)", argv[optind - 1]);
+		timeout = strtol(optarg, &end, 10);
+		if (!*optarg || *end || timeout < -1 || timeout > 100000000)
+			die(EXIT_SETUP, "stop: -t '%s': expected seconds", optarg);
+	}
+	if (optind >= argc)
+		die(EXIT_SETUP, "stop: expected a container (usage: mocker stop [-t SECONDS] NAME...)");
+	for (i = optind; i < argc; i++) {
+		struct ctr c;
+		union sigval v;
+		if (find("stop", argv[i], &c) < 0) {
+			rc = 1;
+			continue;
+		}
+		if (running(&c) && ctr_alive(c.monitor, c.mon_start)) {
+			/* the monitor stops it as SIGTERM to a foreground run
+			 * does; the value is the timeout, + 2 (0: its own) */
+			v.sival_int = timeout == -2 ? 0 : (int)timeout + 2;
+			if (sigqueue(c.monitor, SIGTERM, v) < 0 && errno != ESRCH) {
+				report("stop: %s: %s", argv[i], strerror(errno));
+				rc = 1;
+				continue;
+			}
+			wait_gone(&c, -1);
+		}
+		puts(argv[i]);
+	}
+	return rc;
+}
+
+int
+cmd_kill(int argc, char **argv)
+{
+	static const struct option o[] = {
+		{ "signal", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 },
+	};
+	int opt, i, rc = 0, sig = SIGKILL;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+s:", o, NULL)) != -1) {
+		if (opt != 's')
+			die(EXIT_SETUP, "kill: unknown option '%s' (usage: mocker kill [-s SIG] NAME...)",
+			    argv[optind - 1]);
+		if ((sig = sig_parse(optarg)) <= 0)
+			die(EXIT_SETUP, "kill: -s '%s': unknown signal", optarg);
+	}
+	if (optind >= argc)
+		die(EXIT_SETUP, "kill: expected a container (usage: mocker kill [-s SIG] NAME...)");
+	for (i = optind; i < argc; i++) {
+		struct ctr c;
+		if (find("kill", argv[i], &c) < 0) {
+			rc = 1;
+			continue;
+		}
+		if (!running(&c) || !ctr_alive(c.pid, c.pid_start)) {
+			report("kill: %s: not running", argv[i]);
+			rc = 1;
+			continue;
+		}
+		if (kill(c.pid, sig) < 0) {
+			report("kill: %s: %s", argv[i], strerror(errno));
+			rc = 1;
+			continue;
+		}
+		puts(argv[i]);
+	}
+	return rc;
+}
+
+int
+cmd_wait(int argc, char **argv)
+{
+	int i, rc = 0;
+
+	if (argc < 2)
+		die(EXIT_SETUP, "wait: expected a container (usage: mocker wait NAME...)");
+	for (i = 1; i < argc; i++) {
+		struct ctr c;
+		if (find("wait", argv[i], &c) < 0) {
+			rc = 1;
+			continue;
+		}
+		wait_gone(&c, -1);
+		if (ctr_find(c.id, &c) < 0) {
+			report("wait: %s: removed while waited for", argv[i]);
+			rc = 1;
+			continue;
+		}
+		printf("%d\n", c.exit_code);
+	}
+	return fflush(stdout) == 0 ? rc : 1;
+}
+
+int
+cmd_rm(int argc, char **argv)
+{
+	int i = 1, rc = 0, force = 0;
+
+	if (argc > 1 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "--force") == 0)) {
+		force = 1;
+		i++;
+	}
+	if (i >= argc)
+		die(EXIT_SETUP, "rm: expected a container (usage: mocker rm [-f] NAME...)");
+	for (; i < argc; i++) {
+		struct ctr c;
+		if (find("rm", argv[i], &c) < 0) {
+			rc = 1;
+			continue;
+		}
+		if (running(&c) && ctr_alive(c.monitor, c.mon_start)) {
+			if (!force) {
+				report("rm: %s is running: stop it first, or rm -f", argv[i]);
+				rc = 1;
+				continue;
+			}
+			if (ctr_alive(c.pid, c.pid_start))
+				kill(c.pid, SIGKILL);
+			wait_gone(&c, -1);
+			if (ctr_find(c.id, &c) < 0) /* --rm took it */
+				goto said;
+		}
+		if (ctr_remove(&c) < 0) {
+			report("rm: %s: %s", argv[i], strerror(errno));
+			rc = 1;
+			continue;
+		}
+said:
+		puts(argv[i]);
+	}
+	return rc;
+}
+
+/* A JSON string: the text with what JSON escapes escaped. */
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void
+json_time(long long ns)
+{
+	char buf[64];
+	time_t t = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+
+	if (!ns) {
+		json_str("0001-01-01T00:00:00Z");
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	printf("\"%s.%09lldZ\"", buf, ns % 1000000000LL);
+}
+
+int
+cmd_inspect(int argc, char **argv)
+{
+	char logpath[4200];
+	int i, rc = 0, first = 1;
+
+	if (argc < 2)
+		die(EXIT_SETUP, "inspect: expected a container (usage: mocker inspect NAME...)");
+	printf("[");
+	for (i = 1; i < argc; i++) {
+		struct ctr c;
+		if (find("inspect", argv[i], &c) < 0) {
+			rc = 1;
+			continue;
+		}
+		snprintf(logpath, sizeof logpath, "%s/log", c.dir);
+		printf("%s\n  {\n    \"Id\": \"%s\",\n    \"Name\": ", first ? "" : ",", c.id);
+		json_str(c.name);
+		printf(",\n    \"Created\": ");
+		json_time(c.created);
+		printf(",\n    \"State\": {\n      \"Status\": \"%s\",\n      \"Running\": %s,\n"
+		       "      \"Pid\": %d,\n      \"ExitCode\": %d,\n      \"OOMKilled\": %s,\n"
+		       "      \"Error\": ",
+		       running(&c) ? "running" : c.status == CTR_EXITED ? "exited" : "created",
+		       running(&c) ? "true" : "false", running(&c) ? (int)c.pid : 0, c.exit_code,
+		       c.oom ? "true" : "false");
+		json_str(c.reason);
+		printf(",\n      \"StartedAt\": ");
+		json_time(c.started);
+		printf(",\n      \"FinishedAt\": ");
+		json_time(c.finished);
+		printf("\n    },\n    \"Config\": {\n      \"Cmd\": ");
+		json_str(c.command);
+		printf(",\n      \"Image\": ");
+		json_str(c.rootfs);
+		printf(",\n      \"StopSignal\": \"%d\",\n      \"StopTimeout\": %d\n    },\n"
+		       "    \"MonitorPid\": %d,\n    \"LogPath\": ", c.stop_signal, c.stop_timeout,
+		       running(&c) ? (int)c.monitor : 0);
+		json_str(logpath);
+		printf(",\n    \"CgroupPath\": ");
+		json_str(c.cgroup);
+		printf("\n  }");
+		first = 0;
+	}
+	printf("\n]\n");
+	return fflush(stdout) == 0 ? rc : 1;
+}
