@@ -3,7 +3,8 @@
 # catatonit, bubblewrap, crun and runc, measured side by side in one run
 # (peers and ours interleaved, round after round, since the machine is
 # noisy), written to docs/BENCHMARKS.md with the machine, the versions and
-# the date. Each figure is the median of the rounds, with their min-max.
+# the date; bench/lifecycle.sh adds background containers against Podman's
+# conmon, runc exec and podman exec. Each figure is the median of the rounds, with their min-max.
 # BENCH_ROUNDS (default 5) sets the rounds; BENCH_OUT the output file.
 # Fields of a helper's output are split on purpose: set -- $(helper).
 # shellcheck disable=SC2046,SC2086
@@ -347,5 +348,6 @@ verdict() { if "$@"; then echo pass; else echo "**miss**"; fi; }
 	echo "| mocker run faster than bwrap | $m vs $b ms, ratio $(ratio "$m" "$b") | $(verdict lt "$m" "$b") |"
 	echo "| mocker run within 10% of unshare+chroot | $m vs $u ms, ratio $(ratio "$m" "$u") | $(verdict le "$(ratio "$m" "$u")" 1.10) |"
 } > "$OUT.new"
+bash bench/lifecycle.sh >> "$OUT.new" || say "bench/lifecycle.sh failed"
 mv "$OUT.new" "$OUT"
 cat "$OUT"
