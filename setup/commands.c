@@ -15,9 +15,8 @@
 #include "log.h"
 #include "signame.h"
 
-/* Finds a container or says, on one line, why not; 0 or -1. */
-static int
-find(const char *cmd, const char *what, struct ctr *c)
+int
+find_container(const char *cmd, const char *what, struct ctr *c)
 {
 	if (ctr_find(what, c) == 0)
 		return 0;
@@ -161,9 +160,12 @@ cmd_ps(int argc, char **argv)
 			    "[--format TEMPLATE])", argv[optind - 1]);
 		}
 	}
+	if (!ctr_root())
+		die(EXIT_SETUP, "ps: %s: %s", ctr_root_name(), strerror(errno));
 	if (!ps.quiet && !ps.format)
 		printf("CONTAINER ID   NAMES   COMMAND   CREATED   STATUS   PID\n");
-	ctr_each(ps_one, &ps);
+	if (ctr_each(ps_one, &ps) < 0)
+		die(EXIT_SETUP, "ps: %s: %s", ctr_root_name(), strerror(errno));
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -230,7 +232,7 @@ cmd_logs(int argc, char **argv)
 	if (optind + 1 != argc)
 		die(EXIT_SETUP, "logs: expected one container (usage: mocker logs [-f] [-t] "
 		    "[--tail N] NAME)");
-	if (find("logs", argv[optind], &c) < 0)
+	if (find_container("logs", argv[optind], &c) < 0)
 		return 1;
 	ctrlog_print(c.dir, tail, ts, follow && running(&c), done_logging, &c);
 	return fflush(stdout) == 0 ? 0 : 1;
@@ -261,7 +263,7 @@ cmd_stop(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		struct ctr c;
 		union sigval v;
-		if (find("stop", argv[i], &c) < 0) {
+		if (find_container("stop", argv[i], &c) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -302,7 +304,7 @@ cmd_kill(int argc, char **argv)
 		die(EXIT_SETUP, "kill: expected a container (usage: mocker kill [-s SIG] NAME...)");
 	for (i = optind; i < argc; i++) {
 		struct ctr c;
-		if (find("kill", argv[i], &c) < 0) {
+		if (find_container("kill", argv[i], &c) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -330,7 +332,7 @@ cmd_wait(int argc, char **argv)
 		die(EXIT_SETUP, "wait: expected a container (usage: mocker wait NAME...)");
 	for (i = 1; i < argc; i++) {
 		struct ctr c;
-		if (find("wait", argv[i], &c) < 0) {
+		if (find_container("wait", argv[i], &c) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -358,7 +360,7 @@ cmd_rm(int argc, char **argv)
 		die(EXIT_SETUP, "rm: expected a container (usage: mocker rm [-f] NAME...)");
 	for (; i < argc; i++) {
 		struct ctr c;
-		if (find("rm", argv[i], &c) < 0) {
+		if (find_container("rm", argv[i], &c) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -429,7 +431,7 @@ cmd_inspect(int argc, char **argv)
 	printf("[");
 	for (i = 1; i < argc; i++) {
 		struct ctr c;
-		if (find("inspect", argv[i], &c) < 0) {
+		if (find_container("inspect", argv[i], &c) < 0) {
 			rc = 1;
 			continue;
 		}

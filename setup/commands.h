@@ -5,6 +5,11 @@
 #ifndef MOCKER_COMMANDS_H
 #define MOCKER_COMMANDS_H
 
+struct ctr;
+/* Finds a container by name, id or unique id prefix, or says on one line
+ * why not ("CMD: no such container: WHAT"); 0 or -1. */
+int find_container(const char *cmd, const char *what, struct ctr *c);
+
 int cmd_ps(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_stop(int argc, char **argv);

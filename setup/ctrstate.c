@@ -22,6 +22,19 @@ ctr_set_root(const char *dir)
 }
 
 const char *
+ctr_root_name(void)
+{
+	const char *env = getenv("MOCKER_ROOT"), *base;
+
+	if (root_given[0])
+		return root_given;
+	if (env && *env)
+		return env;
+	base = state_dir();
+	return base ? base : "the state directory";
+}
+
+const char *
 ctr_root(void)
 {
 	static char dir[PATH_MAX];
@@ -309,7 +322,8 @@ ctr_find(const char *what, struct ctr *c)
 		errno = ENOENT;
 		return -1;
 	}
-	ctr_each(match_prefix, &f);
+	if (ctr_each(match_prefix, &f) < 0)
+		return -1;
 	if (f.matches != 1) {
 		errno = f.matches ? EEXIST : ENOENT;
 		return -1;
@@ -332,7 +346,7 @@ ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx)
 		return -1;
 	snprintf(path, sizeof path, "%s/containers", root);
 	if (!(d = opendir(path)))
-		return -1;
+		return errno == ENOENT ? 0 : -1; /* none yet */
 	while (r == 0 && (e = readdir(d))) {
 		char dir[PATH_MAX + 512];
 		if (strlen(e->d_name) != CTR_ID_LEN)

@@ -44,6 +44,8 @@ struct ctr {
 /* The state root (made, 0700): --root, MOCKER_ROOT, or the default. NULL
  * with errno. */
 const char *ctr_root(void);
+/* The state directory's path as given or defaulted, for messages. */
+const char *ctr_root_name(void);
 void ctr_set_root(const char *dir);
 
 /* A new container: a fresh id, the name (NULL: one is made), its

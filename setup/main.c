@@ -96,7 +96,7 @@ register_container(struct container *ct, const struct config *c)
 		if (errno == EEXIST)
 			die(EXIT_SETUP, "--name '%s': name in use", c->name);
 		die_errno(EXIT_SETUP, "cannot keep the container's state in %s",
-		          ctr_root() ? ctr_root() : "the state directory");
+		          ctr_root_name());
 	}
 	ctr.detached = c->detach;
 	ctr.auto_remove = c->rm;
@@ -433,9 +433,8 @@ cmd_exec(int argc, char **argv, struct container *ct, struct config *cfg)
 	if (optind + 2 > argc)
 		die(EXIT_SETUP, "exec: expected a container and a command (usage: mocker exec "
 		    "[-it] [-u USER] [-w DIR] [-e K=V] NAME CMD...)");
-	if (ctr_find(argv[optind], &c) < 0)
-		die(errno == EEXIST ? EXIT_SETUP : 1, "exec: %s: %s", argv[optind],
-		    errno == EEXIST ? "the start of more than one container's id" : "no such container");
+	if (find_container("exec", argv[optind], &c) < 0)
+		exit(1);
 	name = argv[optind];
 	cmd = argv + optind + 1;
 	if (c.status != CTR_RUNNING || !ctr_alive(c.pid, c.pid_start) ||

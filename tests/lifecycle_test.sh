@@ -176,6 +176,29 @@ test_setup_failure_is_told_by_run_d() {
 	assertEquals "no state left" "" "$(m ps -a -q)"
 }
 
+test_another_user_cannot_see_or_act() {
+	local id mocker st=$T/nobody-state
+	id=$(m run -d --name mine "$R" sleep 100)
+	mocker=$(mocker_for_all)
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$mocker" "$@"; }
+	assertEquals "root's state is root's only" "drwx------" "$(stat -c %A "$S")"
+	as_nobody --root "$S" ps -a >"$T/out" 2>"$T/err"
+	assertEquals "ps: 125" 125 $?
+	assertEquals "ps said" "mocker: ps: $S: Permission denied" "$(cat "$T/err")"
+	assertEquals "and listed nothing" "" "$(cat "$T/out")"
+	as_nobody --root "$S" stop mine >/dev/null 2>"$T/err"
+	assertEquals "stop: 1" 1 $?
+	as_nobody --root "$S" exec "$id" true >/dev/null 2>"$T/err"
+	assertEquals "exec: 1" 1 $?
+	as_nobody --root "$S" kill "${id:0:8}" >/dev/null 2>"$T/err"
+	assertEquals "kill: 1" 1 $?
+	assertTrue "still running" "running mine"
+	# the control: its own state is its own, and shows none of root's
+	mkdir -m 0700 "$st" && chown 65534:65534 "$st"
+	assertEquals "its own list is empty" "" "$(as_nobody --root "$st" ps -a -q)"
+	m rm -f mine >/dev/null
+}
+
 test_bad_input() {
 	m logs nosuch >/dev/null 2>"$T/err"
 	assertEquals "unknown: 1" 1 $?
