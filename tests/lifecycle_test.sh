@@ -17,7 +17,7 @@ oneTimeSetUp() {
 
 setUp() { launcher_setUp; }
 suite_tearDown() {
-	"$MOCKER" --root "$S" rm -f $("$MOCKER" --root "$S" ps -a -q 2>/dev/null) >/dev/null 2>&1
+	"$MOCKER" --root "$S" ps -a -q 2>/dev/null | xargs -r "$MOCKER" --root "$S" rm -f >/dev/null 2>&1
 	launcher_tearDown
 }
 

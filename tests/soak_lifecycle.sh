@@ -2,7 +2,8 @@
 # make soak: the lifecycle at full count, longer than make test allows.
 # 100 containers started detached, listed, exec'd into, stopped and
 # removed leave no process, mount, cgroup or state file behind.
-# shellcheck disable=SC2031 # bg sets its variable with printf -v
+# Scripts for containers and wait_until are single-quoted on purpose.
+# shellcheck disable=SC2016
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
