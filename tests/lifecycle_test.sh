@@ -95,7 +95,13 @@ test_exit_codes_kill_wait_rm() {
 	assertEquals "and says why" "mocker: rm: busy is running: stop it first, or rm -f" "$(cat "$T/err")"
 	m rm -f busy >/dev/null
 	assertEquals "rm -f" "" "$(m ps -a --format '{{.Names}}' | grep busy)"
-	m rm seven sleeper usr >/dev/null
+	m run -d --name hog --memory 32m "$R" memhog 60 >/dev/null
+	assertEquals "out of memory: 137" 137 "$(m wait hog)"
+	assertEquals "ps says so" "Exited (137), out of memory" \
+		"$(m ps -a --format '{{.Names}} {{.Status}}' | sed -n 's/^hog \(Exited (137)\).* ago\(, out of memory\)$/\1\2/p')"
+	assertTrue "inspect says so" "m inspect hog | grep -q '\"OOMKilled\": true'"
+	assertTrue "the control: kill is no OOM" "m inspect sleeper | grep -q '\"OOMKilled\": false'"
+	m rm seven sleeper usr hog >/dev/null
 }
 
 test_stop_kills_at_the_timeout() {
