@@ -51,6 +51,7 @@ struct container {
 	int exec;                  /* mocker exec: into the container of */
 	pid_t exec_pid;            /* this init (its host pid), through */
 	int exec_pidfd;            /* this pidfd */
+	int exec_cgroup;           /* it has a cgroup of mocker's to join */
 	struct ctrlog log;         /* -d: its log */
 	struct sock_fprog seccomp; /* the filter, made on the host */
 	int idmap;                 /* --userns as root: idmapped root and :idmap */

@@ -456,6 +456,7 @@ cmd_exec(int argc, char **argv, struct container *ct, struct config *cfg)
 	cfg->argv = cmd;
 	ct->exec = 1;
 	ct->exec_pid = c.pid;
+	ct->exec_cgroup = c.cgroup[0] != 0; /* rootless without a delegated one: none */
 	if ((ct->exec_pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0)) < 0 ||
 	    !ctr_alive(c.pid, c.pid_start))
 		die(1, "exec: %s is not running", name);

@@ -237,6 +237,18 @@ forward(struct forwarding *f, int sig)
 		warnx_("cannot forward signal %d: %s", sig, strerror(errno));
 }
 
+/* Whether pid's user namespace is not ours. */
+static int
+in_other_userns(pid_t pid)
+{
+	struct stat mine, theirs;
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	return stat("/proc/self/ns/user", &mine) == 0 && stat(path, &theirs) == 0 &&
+	       (mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev);
+}
+
 static unsigned long
 clone_flags(const struct container *ct)
 {
@@ -345,8 +357,15 @@ clone_container(const struct container *ct, int *cloned_in)
 
 	*cloned_in = 0;
 	if (ct->exec) {
-		/* into the container's PID namespace: our children go there */
-		if (setns(ct->exec_pidfd, CLONE_NEWPID) < 0)
+		/* into the container's PID namespace: our children go there.
+		 * Rootless, the kernel lets only a process of the container's
+		 * user namespace in (CAP_SYS_ADMIN in its own namespace too):
+		 * we join that first, in the same call. We stay out of sight
+		 * of the container (its processes cannot name ours). */
+		int ns = CLONE_NEWPID;
+		if (geteuid() != 0 && in_other_userns(ct->exec_pid))
+			ns |= CLONE_NEWUSER;
+		if (setns(ct->exec_pidfd, ns) < 0)
 			return -1;
 		return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	}
@@ -478,7 +497,7 @@ run_container(struct container *ct)
 
 	/* The host's part, while the child waits: nothing from the image runs
 	 * before it is in its cgroup and its user namespace is mapped. */
-	if ((ct->exec ? join_cgroups(ct->exec_pid, pid, &why) :
+	if ((ct->exec ? (ct->exec_cgroup ? join_cgroups(ct->exec_pid, pid, &why) : 0) :
 	                cgroup_attach(&ct->cg, pid, cloned_in, &why)) < 0 ||
 	    (ct->userns && !ct->exec && userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
 		code = errno;

@@ -205,6 +205,28 @@ test_another_user_cannot_see_or_act() {
 	m rm -f mine >/dev/null
 }
 
+test_rootless_exec() {
+	local img=$T/own mocker id
+	rm -rf "$img"
+	cp -a "$R" "$img"
+	chown -R 65534:65534 "$img"
+	mocker=$(mocker_for_all)
+	as_nobody() { (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env -u XDG_RUNTIME_DIR "$mocker" "$@" 2>&1 | grep -v 'warning: rootless'); }
+	id=$(as_nobody run -d --hostname own "$img" sleep 100)
+	assertEquals "inside, as the container's root, with its restrictions" "uid=0 own NoNewPrivs: 1 Seccomp: 2" \
+		"$(as_nobody exec "$id" sh -c 'echo "uid=$(id -u) $(hostname)" $(grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status)')"
+	(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR \
+		"$mocker" exec "$id" sh -c 'exit 3' 2>/dev/null)
+	assertEquals "its exit status" 3 $?
+	assertEquals "the same PID namespace: its PID 1 is the container's init" "init sleep" \
+		"$(as_nobody exec "$id" sh -c 'echo $(cat /proc/1/comm /proc/2/comm)')"
+	as_nobody stop -t 1 "$id" >/dev/null
+	as_nobody rm "$id" >/dev/null
+	assertEquals "nothing left" "" "$(as_nobody ps -a -q)"
+	rm -rf "$img"
+}
+
 test_bad_input() {
 	m logs nosuch >/dev/null 2>"$T/err"
 	assertEquals "unknown: 1" 1 $?
