@@ -448,6 +448,8 @@ watch(struct cgroup *cg, int fd)
 	if (c != 'd') {
 		kill_all(cg);
 		remove_dirs(cg, 5000);
+		if (cg->on_death)
+			cg->on_death(cg->on_death_arg);
 	}
 	_exit(0);
 }

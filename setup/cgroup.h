@@ -30,6 +30,10 @@ struct cgroup {
 	char freezer_dir[PATH_MAX]; /* or, without v2, a v1 freezer */
 	int v2fd;                  /* kill_dir, for CLONE_INTO_CGROUP, or -1 */
 	int guard_fd;              /* our end of the watcher's pipe, or -1 */
+	/* what else the watcher undoes when mocker dies (a foreground run's
+	 * state), or NULL; called in the watcher, a copy of us */
+	void (*on_death)(void *);
+	void *on_death_arg;
 };
 
 /* Creates the container's cgroup and configures c's limits in it.

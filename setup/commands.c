@@ -72,53 +72,112 @@ status_text(const struct ctr *c, char *buf, size_t size)
 
 struct ps {
 	int all, quiet;
-	const char *format;
-	int n;
+	const char *format; /* without "table " */
+	FILE *table;        /* a table: the rows, aligned at the end */
+	char *rows;
+	size_t size;
 };
 
-static void
-print_format(const char *fmt, const struct ctr *c)
+/* A Docker column's header, for a table. */
+static const char *
+header(const char *field)
 {
-	char status[256], created[64];
+	static const struct { const char *field, *name; } h[] = {
+		{ ".ID", "CONTAINER ID" }, { ".Names", "NAMES" }, { ".Status", "STATUS" },
+		{ ".State", "STATE" }, { ".Command", "COMMAND" }, { ".CreatedAt", "CREATED AT" },
+		{ ".RunningFor", "CREATED" }, { ".Pid", "PID" }, { ".Image", "IMAGE" },
+	};
+	size_t i;
 
-	status_text(c, status, sizeof status);
-	ago(c->created, created, sizeof created);
+	for (i = 0; i < sizeof h / sizeof h[0]; i++)
+		if (strncmp(field, h[i].field, strlen(h[i].field)) == 0 &&
+		    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", field[strlen(h[i].field)]))
+			return h[i].name;
+	return "";
+}
+
+/* One line of fmt for c, or its header line when c is NULL. */
+static void
+print_format(FILE *f, const char *fmt, const struct ctr *c)
+{
+	char status[256] = "", created[64] = "";
+
+	if (c) {
+		status_text(c, status, sizeof status);
+		ago(c->created, created, sizeof created);
+	}
 	for (const char *p = fmt; *p; p++) {
 		const char *end;
 		if (p[0] == '\\' && p[1] == 't') {
-			putchar('\t');
+			putc('\t', f);
 			p++;
 			continue;
 		}
 		if (p[0] != '{' || p[1] != '{' || !(end = strstr(p, "}}"))) {
-			putchar(*p);
+			putc(*p, f);
 			continue;
 		}
 		p += 2;
 		while (*p == ' ')
 			p++;
 #define IS(k) (strncmp(p, k, sizeof k - 1) == 0)
-		if (IS(".ID"))
-			printf("%.12s", c->id);
+		if (!c)
+			fputs(header(p), f);
+		else if (IS(".ID"))
+			fprintf(f, "%.12s", c->id);
 		else if (IS(".Names"))
-			fputs(c->name, stdout);
+			fputs(c->name, f);
 		else if (IS(".Status"))
-			fputs(status, stdout);
+			fputs(status, f);
 		else if (IS(".State"))
 			fputs(c->status == CTR_RUNNING ? "running" :
-			      c->status == CTR_EXITED ? "exited" : "created", stdout);
+			      c->status == CTR_EXITED ? "exited" : "created", f);
 		else if (IS(".Command"))
-			printf("\"%s\"", c->command);
+			fprintf(f, "\"%s\"", c->command);
 		else if (IS(".CreatedAt") || IS(".RunningFor"))
-			printf("%s ago", created);
+			fprintf(f, "%s ago", created);
 		else if (IS(".Pid"))
-			printf("%d", running(c) ? (int)c->pid : 0);
+			fprintf(f, "%d", running(c) ? (int)c->pid : 0);
 		else if (IS(".Image"))
-			fputs(c->rootfs, stdout);
+			fputs(c->rootfs, f);
 #undef IS
 		p = end + 1;
 	}
-	putchar('\n');
+	putc('\n', f);
+}
+
+/* The table's rows, tab-separated, as Docker's tabwriter aligns them: each
+ * column as wide as its widest cell, three spaces between columns. */
+static void
+print_table(const char *rows)
+{
+	size_t width[32] = { 0 }, col = 0, cell = 0;
+	const char *p;
+
+	for (p = rows; *p; p++) {
+		if (*p == '\t' || *p == '\n') {
+			if (col < 32 && cell > width[col])
+				width[col] = cell;
+			col = *p == '\t' ? col + 1 : 0;
+			cell = 0;
+		} else if ((*p & 0xc0) != 0x80) { /* a character, not a byte */
+			cell++;
+		}
+	}
+	for (p = rows, col = cell = 0; *p; p++) {
+		if (*p == '\t') {
+			for (; col < 32 && cell < width[col] + 3; cell++)
+				putchar(' ');
+			col++;
+			cell = 0;
+		} else if (*p == '\n') {
+			putchar('\n');
+			col = cell = 0;
+		} else {
+			putchar(*p);
+			cell += (*p & 0xc0) != 0x80;
+		}
+	}
 }
 
 static int
@@ -128,13 +187,10 @@ ps_one(struct ctr *c, void *ctx)
 
 	if (!ps->all && !running(c))
 		return 0;
-	ps->n++;
 	if (ps->quiet)
 		printf("%.12s\n", c->id);
-	else if (ps->format)
-		print_format(ps->format, c);
 	else
-		print_format("{{.ID}}   {{.Names}}   {{.Command}}   {{.CreatedAt}}   {{.Status}}   {{.Pid}}", c);
+		print_format(ps->table ? ps->table : stdout, ps->format, c);
 	return 0;
 }
 
@@ -162,10 +218,23 @@ cmd_ps(int argc, char **argv)
 	}
 	if (!ctr_root())
 		die(EXIT_SETUP, "ps: %s: %s", ctr_root_name(), strerror(errno));
-	if (!ps.quiet && !ps.format)
-		printf("CONTAINER ID   NAMES   COMMAND   CREATED   STATUS   PID\n");
+	if (!ps.format)
+		ps.format = "table {{.ID}}\\t{{.Names}}\\t{{.Command}}\\t{{.RunningFor}}\\t"
+		            "{{.Status}}\\t{{.Pid}}";
+	if (!ps.quiet && strncmp(ps.format, "table", 5) == 0) {
+		ps.format += 5 + strspn(ps.format + 5, " ");
+		if (!(ps.table = open_memstream(&ps.rows, &ps.size)))
+			die_errno(1, "ps");
+		print_format(ps.table, ps.format, NULL);
+	}
 	if (ctr_each(ps_one, &ps) < 0)
 		die(EXIT_SETUP, "ps: %s: %s", ctr_root_name(), strerror(errno));
+	if (ps.table) {
+		if (fclose(ps.table) != 0)
+			die_errno(1, "ps");
+		print_table(ps.rows);
+		free(ps.rows);
+	}
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

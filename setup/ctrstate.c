@@ -332,6 +332,19 @@ ctr_find(const char *what, struct ctr *c)
 	return load(path, c);
 }
 
+/* A foreground run's state file left empty or half written by a mocker
+ * killed while writing it: removed once it is a minute old (a younger one
+ * may be being written now). */
+static void
+forget_broken(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    ctr_now() / 1000000000LL - st.st_mtime > 60)
+		unlink(path);
+}
+
 int
 ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx)
 {
@@ -352,8 +365,17 @@ ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx)
 		if (strlen(e->d_name) != CTR_ID_LEN)
 			continue;
 		snprintf(dir, sizeof dir, "%s/%s", path, e->d_name);
-		if (load(dir, &c) == 0)
-			r = fn(&c, ctx);
+		if (load(dir, &c) < 0) {
+			forget_broken(dir);
+			continue;
+		}
+		if (!c.detached && !ctr_alive(c.monitor, c.mon_start)) {
+			/* a foreground run whose mocker was killed: nothing of
+			 * it stays (its watcher removes this too, if it had one) */
+			ctr_remove(&c);
+			continue;
+		}
+		r = fn(&c, ctx);
 	}
 	closedir(d);
 	return r;
@@ -371,7 +393,9 @@ ctr_remove(const struct ctr *c)
 	if (!root)
 		return -1;
 	snprintf(path, sizeof path, "%s/names/%s", root, c->name);
-	if ((c->named || !c->file_only) && (n = readlink(path, id, sizeof id - 1)) == CTR_ID_LEN) {
+	/* (a name made from the id has no link; one loaded from a state
+	 * file is not known to be either: looked for) */
+	if ((n = readlink(path, id, sizeof id - 1)) == CTR_ID_LEN) {
 		id[n] = 0;
 		if (strcmp(id, c->id) == 0)
 			unlink(path);

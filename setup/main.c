@@ -111,6 +111,12 @@ register_container(struct container *ct, const struct config *c)
 	ct->ctr = &ctr;
 }
 
+static void
+forget_container(void *c)
+{
+	ctr_remove(c);
+}
+
 /* A run that could not start: said, and its state gone. */
 static __attribute__((noreturn, format(printf, 3, 4))) void
 fail_run(struct container *ct, int code, const char *fmt, ...)
@@ -539,6 +545,10 @@ main(int argc, char **argv)
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
 	note("start the cgroup's watcher");
+	if (!cfg.detach) { /* a foreground run leaves nothing, even killed */
+		ct.cg.on_death = forget_container;
+		ct.cg.on_death_arg = &ctr;
+	}
 	if (cgroup_guard(&ct.cg) < 0) {
 		int err = errno;
 		cgroup_remove(&ct.cg);

@@ -261,6 +261,34 @@ clone_flags(const struct container *ct)
 	return f;
 }
 
+/* -d: whether a container whose init ran has already ended because its
+ * command could not be started: 125-127 and a line of mocker-init's on
+ * its stderr (then it is reaped, and msg is that line). A command that
+ * ran and ended at once is a container that started: it is left for the
+ * monitor to record, with what it wrote. */
+static int
+could_not_start(struct container *ct, struct forwarding *f, char *msg, size_t size)
+{
+	siginfo_t si = { 0 };
+	ssize_t n;
+
+	if (waitid(P_PID, (id_t)f->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    si.si_pid != f->pid || si.si_code != CLD_EXITED || si.si_status < 125 ||
+	    si.si_status > 127)
+		return 0;
+	fcntl(ct->term.pipe_err[0], F_SETFL, O_NONBLOCK);
+	n = read(ct->term.pipe_err[0], msg, size - 1);
+	fcntl(ct->term.pipe_err[0], F_SETFL, 0); /* as the relay reads it */
+	msg[n > 0 ? n : 0] = 0;
+	if (n > 0 && strncmp(msg, "mocker", 6) != 0) { /* the command's own words */
+		ctrlog_write(&ct->log, 2, msg, (size_t)n);
+		return 0;
+	}
+	while (waitpid(f->pid, f->status, 0) < 0 && errno == EINTR)
+		;
+	return 1;
+}
+
 /* Where the container is, for mocker's commands; -d: waits until its
  * init runs and tells the foreground, "ok" or "CODE why". Returns 1 when
  * the container ended before (it is reaped then). */
@@ -288,13 +316,16 @@ started(struct container *ct, struct forwarding *f, int sock)
 	read_report(f);
 	while ((n = read(sock, &b, 1)) > 0 || (n < 0 && errno == EINTR))
 		; /* until the exec of its init closes the socket */
-	/* no report: the setup failed, and it ends (or has) */
+	/* no report: the setup failed, and it ends (or has); or its init
+	 * could not start the command, and says so */
 	if ((!f->reported && waitpid(f->pid, f->status, 0) == f->pid) ||
-	    waitpid(f->pid, f->status, WNOHANG) == f->pid) {
+	    (f->reported && could_not_start(ct, f, msg, sizeof msg))) {
 		/* its one line, from its stderr, to the foreground */
-		fcntl(ct->term.pipe_err[0], F_SETFL, O_NONBLOCK);
-		n = read(ct->term.pipe_err[0], msg, sizeof msg - 1);
-		msg[n > 0 ? n : 0] = 0;
+		if (!f->reported) {
+			fcntl(ct->term.pipe_err[0], F_SETFL, O_NONBLOCK);
+			n = read(ct->term.pipe_err[0], msg, sizeof msg - 1);
+			msg[n > 0 ? n : 0] = 0;
+		}
 		msg[strcspn(msg, "\n")] = 0;
 		code = WIFEXITED(*f->status) ? WEXITSTATUS(*f->status) : EXIT_SETUP;
 		dprintf(ct->status_fd, "%03d %s\n", code,

@@ -25,6 +25,10 @@ m() {
 	"$MOCKER" --root "$S" "$@"
 }
 
+state_files() {
+	find "$S/containers" "$S/names" -mindepth 1 2>/dev/null
+}
+
 running() {
 	[ "$(m inspect "$1" | sed -n 's/.*"Status": "\(.*\)".*/\1/p')" = running ]
 }
@@ -101,6 +105,11 @@ test_exit_codes_kill_wait_rm() {
 		"$(m ps -a --format '{{.Names}} {{.Status}}' | sed -n 's/^hog \(Exited (137)\).* ago\(, out of memory\)$/\1\2/p')"
 	assertTrue "inspect says so" "m inspect hog | grep -q '\"OOMKilled\": true'"
 	assertTrue "the control: kill is no OOM" "m inspect sleeper | grep -q '\"OOMKilled\": false'"
+	assertEquals "a table: a header, columns aligned" "NAMES     STATE
+hog       exited
+seven     exited
+sleeper   exited
+usr       exited" "$(m ps -a --format 'table {{.Names}}\t{{.State}}' | LC_ALL=C sort)"
 	m rm seven sleeper usr hog >/dev/null
 }
 
@@ -128,6 +137,33 @@ test_rm_flag_and_foreground_runs() {
 	wait_exit "$id" 10
 	assertEquals "and leaves nothing" "" "$(m ps -a -q)"
 	rm -f "$R/tmp/fgup"
+}
+
+# A foreground run killed with SIGKILL leaves no state: its watcher removes
+# it; without one (the control), the next command that lists does.
+test_foreground_run_killed_leaves_no_state() {
+	local id
+	bg id "$MOCKER" --root "$S" run --name fg "$R" sh -c 'touch /tmp/fgup; exec sleep 100'
+	wait_for 5 test -e "$R/tmp/fgup"
+	kill -KILL "$id"
+	wait_exit "$id" 10
+	wait_until 5 '[ -z "$(state_files)" ]'
+	assertEquals "the watcher removed its state and name" "" "$(state_files)"
+	rm -f "$R/tmp/fgup"
+	MOCKER_TEST_NO_WATCHER=1 bg id "$MOCKER" --root "$S" run --name fg "$R" sh -c 'touch /tmp/fgup; exec sleep 100'
+	wait_for 5 test -e "$R/tmp/fgup"
+	kill -KILL "$id"
+	wait_exit "$id" 10
+	assertNotEquals "control: without a watcher it stays" "" "$(state_files)"
+	assertEquals "ps shows nothing of it" "" "$(m ps -a -q)"
+	assertEquals "and removed it" "" "$(state_files)"
+	m run --name fg "$R" true
+	assertEquals "its name is free again" 0 $?
+	rm -f "$R/tmp/fgup"
+	# the control's cgroup, which no watcher removed (its init is gone)
+	wait_until 5 '(for d in $(find /sys/fs/cgroup -maxdepth 3 -type d -name "mocker-$id"); do
+		rmdir "$d" 2>/dev/null || exit 1; done)'
+	assertEquals "its cgroup removed" "" "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "mocker-$id")"
 }
 
 # exec: inside, with exactly the container's restrictions.

@@ -359,6 +359,8 @@ test_kill_of_mocker_ends_a_container_that_cleared_its_pdeathsig() {
 	assertTrue "control: it survives without the watcher" \
 		"container_survives_kill MOCKER_TEST_NO_WATCHER=1"
 	for d in $(mocker_cgroups); do rmdir "$d" 2>/dev/null; done
+	# the control's state file, which no watcher removed: gone at a listing
+	"$MOCKER" ps -a >/dev/null
 }
 
 mocker_cgroups() {
