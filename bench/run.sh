@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 # shellcheck source=tests/packages.sh
 . tests/packages.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 ensure_packages tini dumb-init catatonit bubblewrap crun runc hyperfine umoci jq util-linux procps || exit 1
 
 B=$top/build
@@ -39,20 +41,6 @@ init_path() {
 }
 PEERS="tini tini-static dumb-init catatonit"
 
-say() { printf '%s\n' "$*" >&2; }
-
-# stats: numbers on stdin -> "median min max"
-stats() {
-	sort -g | awk '{a[NR] = $1} END {
-		if (NR == 0) { print "nan nan nan"; exit }
-		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		print m, a[1], a[NR] }'
-}
-median() { stats | cut -d' ' -f1; }
-# fmt "median min max" DIGITS -> "m (min–max)"
-fmt() {
-	awk -v d="$2" '{printf "%.*f (%.*f–%.*f)", d, $1, d, $2, d, $3}' <<< "$1"
-}
 put() { # KEY VALUE...: results kept in $T/results
 	printf '%s %s\n' "$1" "${*:2}" >> "$T/results"
 }
@@ -72,9 +60,6 @@ best_peer() {
 	done
 	echo "$best $who"
 }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a < b)}'; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a <= b)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}'; }
 
 # ---------------------------------------------------------------------------
 say "bench: size"
@@ -258,7 +243,6 @@ hyperfine -N -w 5 -r 100 --export-json "$T/hf.json" \
 # ---------------------------------------------------------------------------
 say "bench: writing $OUT"
 ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
-verdict() { if "$@"; then echo pass; else echo "**miss**"; fi; }
 {
 	echo "# Benchmarks"
 	echo

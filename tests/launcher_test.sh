@@ -379,16 +379,6 @@ test_bad_input() {
 	assertEquals "nothing left behind" "$BEFORE_MOUNTS" "$(mountinfo_lines)"
 }
 
-# bad_text EXPECTED ARGS...: mocker exits 125 with the one line EXPECTED.
-bad_text() {
-	local want=$1 rc
-	shift
-	"$MOCKER" "$@" >/dev/null 2>"$T/err"
-	rc=$?
-	assertEquals "'$*': exit 125" 125 "$rc"
-	assertEquals "'$*': the message" "mocker: $want" "$(cat "$T/err")"
-}
-
 test_every_option_says_what_is_wrong() {
 	local see='(see mocker run --help)' opt
 	# a missing value, for every option that takes one

@@ -276,6 +276,17 @@ rt_sigtimedwait_nr() {
 # The launcher and its init copied where any user can run them: the
 # checkout may lie in a directory others cannot enter (mode 0700, /root).
 # Echoes the copied mocker's path; images for such users go under $T too.
+# bad_text EXPECTED ARGS...: mocker exits 125 with the one line EXPECTED
+# (the suites check what is left behind in their tearDown).
+bad_text() {
+	local want=$1 rc
+	shift
+	"$MOCKER" "$@" >/dev/null 2>"$T/err"
+	rc=$?
+	assertEquals "'$*': exit 125" 125 "$rc"
+	assertEquals "'$*': the message" "mocker: $want" "$(cat "$T/err")"
+}
+
 mocker_for_all() {
 	mkdir -p "$T/all"
 	cp "$MOCKER" "$INIT" "$T/all/"

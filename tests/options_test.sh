@@ -30,17 +30,6 @@ suite_tearDown() {
 	fi
 }
 
-# bad_text EXPECTED ARGS...: mocker exits 125 with the one line EXPECTED,
-# and leaves nothing behind (no mount, no cgroup).
-bad_text() {
-	local want=$1 rc
-	shift
-	"$MOCKER" "$@" >/dev/null 2>"$T/err"
-	rc=$?
-	assertEquals "'$*': exit 125" 125 "$rc"
-	assertEquals "'$*': the message" "mocker: $want" "$(cat "$T/err")"
-}
-
 # --- bugs seen ---------------------------------------------------------------------
 
 test_tmpfs_takes_dockers_options() {
