@@ -24,73 +24,57 @@
 #include "mocker.h"
 #include "steps.h"
 
+/* Which ways in take a step: run (and run -d) makes the container's
+ * namespaces and root; exec joins them instead. Both take every step that
+ * makes the process: the same identity, limits, filter and capabilities
+ * as the container's own, in the same order. */
+enum { RUN = 1, EXEC = 2, BOTH = RUN | EXEC };
+
+/* The plan: one ordered list for every way in. */
 static const struct step {
 	const char *name;
 	step_fn *run;
+	int ways;
 } steps[] = {
-	{ "set the parent-death signal",   step_die_with_parent },
-	{ "leave the caller's terminal",   step_leave_terminal },
-	{ "close inherited descriptors",   step_close_inherited_fds },
-	{ "wait for the launcher",         step_wait_for_launcher },
-	{ "become non-dumpable",           step_not_dumpable },
-	{ "become root in the user namespace", step_userns_root },
-	{ "join a new session keyring",    step_new_keyring },
-	{ "make a cgroup namespace",       step_cgroup_ns },
-	{ "make the mount tree a slave",   step_mount_tree_slave },
-	{ "mount the root filesystem",     step_mount_root },
-	{ "mount /proc",                   step_mount_proc },
-	{ "mount /sys",                    step_mount_sys },
-	{ "make /dev",                     step_make_dev },
-	{ "open a terminal",               step_open_terminal },
-	{ "mask /proc and /sys paths",     step_mount_masks },
-	{ "mount a volume",                step_mount_volumes },
-	{ "mount a tmpfs",                 step_mount_tmpfs },
-	{ "write /etc/hosts, hostname and resolv.conf", step_etc_files },
-	{ "provide the init",              step_provide_init },
-	{ "set the hostname",              step_hostname },
-	{ "bring up loopback",             step_loopback },
-	{ "make the working directory",    step_make_workdir },
-	{ "make the root read-only",       step_root_readonly },
-	{ "look up the user",              step_user_lookup },
-	{ "give :U volumes to the user",   step_chown_volumes },
-	{ "pivot into the root",           step_pivot },
-	{ "change to the working directory", step_workdir },
-	{ "build the environment",         step_env },
-	{ "set resource limits",           step_ulimits },
+	{ "set the parent-death signal",                step_die_with_parent,      BOTH },
+	{ "leave the caller's terminal",                step_leave_terminal,       BOTH },
+	{ "close inherited descriptors",                step_close_inherited_fds,  BOTH },
+	{ "wait for the launcher",                      step_wait_for_launcher,    BOTH },
+	{ "become non-dumpable",                        step_not_dumpable,         BOTH },
+	{ "join the container's namespaces",            step_join_namespaces,      EXEC },
+	{ "become root in the user namespace",          step_userns_root,          BOTH },
+	{ "join a new session keyring",                 step_new_keyring,          BOTH },
+	{ "make a cgroup namespace",                    step_cgroup_ns,            RUN },
+	{ "make the mount tree a slave",                step_mount_tree_slave,     RUN },
+	{ "mount the root filesystem",                  step_mount_root,           RUN },
+	{ "mount /proc",                                step_mount_proc,           RUN },
+	{ "mount /sys",                                 step_mount_sys,            RUN },
+	{ "make /dev",                                  step_make_dev,             RUN },
+	{ "open a terminal",                            step_open_terminal,        BOTH },
+	{ "mask /proc and /sys paths",                  step_mount_masks,          RUN },
+	{ "mount a volume",                             step_mount_volumes,        RUN },
+	{ "mount a tmpfs",                              step_mount_tmpfs,          RUN },
+	{ "write /etc/hosts, hostname and resolv.conf", step_etc_files,            RUN },
+	{ "provide the init",                           step_provide_init,         RUN },
+	{ "set the hostname",                           step_hostname,             RUN },
+	{ "bring up loopback",                          step_loopback,             RUN },
+	{ "make the working directory",                 step_make_workdir,         RUN },
+	{ "make the root read-only",                    step_root_readonly,        RUN },
+	{ "look up the user",                           step_user_lookup,          BOTH },
+	{ "give :U volumes to the user",                step_chown_volumes,        RUN },
+	{ "pivot into the root",                        step_pivot,                RUN },
+	{ "change to the working directory",            step_workdir,              BOTH },
+	{ "build the environment",                      step_env,                  BOTH },
+	{ "set resource limits",                        step_ulimits,              BOTH },
 	/* The filter goes on while we are still root with every capability:
 	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
 	 * (setresuid, capset, prctl, close_range, execve) it allows. */
-	{ "set no_new_privs",              step_no_new_privs },
-	{ "load the seccomp filter",       step_seccomp },
-	{ "limit the bounding set",        step_bounding_caps },
-	{ "switch user",                   step_user },
-	{ "set capabilities",              step_caps },
-	{ "close descriptors",             step_close_fds },
-};
-
-/* mocker exec: into a running container, through the same steps from
- * where its namespaces are joined instead of made: the same identity,
- * limits, filter and capabilities as the container's own processes. */
-static const struct step exec_steps[] = {
-	{ "set the parent-death signal",   step_die_with_parent },
-	{ "leave the caller's terminal",   step_leave_terminal },
-	{ "close inherited descriptors",   step_close_inherited_fds },
-	{ "wait for the launcher",         step_wait_for_launcher },
-	{ "become non-dumpable",           step_not_dumpable },
-	{ "join the container's namespaces", step_join_namespaces },
-	{ "become root in the user namespace", step_userns_root },
-	{ "join a new session keyring",    step_new_keyring },
-	{ "open a terminal",               step_open_terminal },
-	{ "look up the user",              step_user_lookup },
-	{ "change to the working directory", step_workdir },
-	{ "build the environment",         step_env },
-	{ "set resource limits",           step_ulimits },
-	{ "set no_new_privs",              step_no_new_privs },
-	{ "load the seccomp filter",       step_seccomp },
-	{ "limit the bounding set",        step_bounding_caps },
-	{ "switch user",                   step_user },
-	{ "set capabilities",              step_caps },
-	{ "close descriptors",             step_close_fds },
+	{ "set no_new_privs",                           step_no_new_privs,         BOTH },
+	{ "load the seccomp filter",                    step_seccomp,              BOTH },
+	{ "limit the bounding set",                     step_bounding_caps,        BOTH },
+	{ "switch user",                                step_user,                 BOTH },
+	{ "set capabilities",                           step_caps,                 BOTH },
+	{ "close descriptors",                          step_close_fds,            BOTH },
 };
 
 /* The container starts with default signal actions, not with what our
@@ -234,28 +218,29 @@ init_argv(struct container *ct, char *const *cmd)
 void
 plan_run(struct container *ct)
 {
-	const struct step *plan = ct->exec ? exec_steps : steps;
-	size_t i, n = ct->exec ? sizeof exec_steps / sizeof exec_steps[0] :
-	                         sizeof steps / sizeof steps[0];
+	int way = ct->exec ? EXEC : RUN, k = 0;
+	size_t i;
 	char *const *cmd;
 	char **argv;
 	const char *why;
 
-	for (i = 0; i < n; i++) {
-		note("%s", plan[i].name); /* --verbose */
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		if (!(steps[i].ways & way))
+			continue;
+		note("%s", steps[i].name); /* --verbose */
 		why = NULL;
-		if ((int)i + 1 == ct->fail_step) {
+		if (++k == ct->fail_step) { /* counted along this way's steps */
 			why = "MOCKER_FAIL_STEP";
 			errno = EIO;
-		} else if (plan[i].run(ct, &why) == 0) {
+		} else if (steps[i].run(ct, &why) == 0) {
 			continue;
 		}
 		/* errno 0: why says it all */
 		if (why && errno == 0)
-			die(EXIT_SETUP, "cannot %s: %s", plan[i].name, why);
+			die(EXIT_SETUP, "cannot %s: %s", steps[i].name, why);
 		if (why)
-			die_errno(EXIT_SETUP, "cannot %s: %s", plan[i].name, why);
-		die_errno(EXIT_SETUP, "cannot %s", plan[i].name);
+			die_errno(EXIT_SETUP, "cannot %s: %s", steps[i].name, why);
+		die_errno(EXIT_SETUP, "cannot %s", steps[i].name);
 	}
 
 	cmd = default_command(ct);
