@@ -35,22 +35,35 @@ running(const struct ctr *c)
 	return c->status == CTR_RUNNING;
 }
 
-/* "Up 3 seconds", "Exited (137) 2 minutes ago", as Docker writes them. */
+/* "Up 3 seconds", "Exited (137) About a minute ago": a duration as Docker
+ * writes it (go-units' HumanDuration). */
 static void
 ago(long long ns, char *buf, size_t size)
 {
-	long long s = (ctr_now() - ns) / 1000000000LL;
+	long long s = (ctr_now() - ns) / 1000000000LL, m = s / 60, h = m / 60;
 
-	if (s < 2)
-		snprintf(buf, size, "%s", "Less than a second");
+	if (s < 1)
+		snprintf(buf, size, "Less than a second");
+	else if (s == 1)
+		snprintf(buf, size, "1 second");
 	else if (s < 60)
 		snprintf(buf, size, "%lld seconds", s);
-	else if (s < 3600)
-		snprintf(buf, size, "%lld minute%s", s / 60, s / 60 > 1 ? "s" : "");
-	else if (s < 86400)
-		snprintf(buf, size, "%lld hour%s", s / 3600, s / 3600 > 1 ? "s" : "");
+	else if (m == 1)
+		snprintf(buf, size, "About a minute");
+	else if (m < 60)
+		snprintf(buf, size, "%lld minutes", m);
+	else if (h == 1)
+		snprintf(buf, size, "About an hour");
+	else if (h < 48)
+		snprintf(buf, size, "%lld hours", h);
+	else if (h < 24 * 7 * 2)
+		snprintf(buf, size, "%lld days", h / 24);
+	else if (h < 24 * 30 * 2)
+		snprintf(buf, size, "%lld weeks", h / 24 / 7);
+	else if (h < 24 * 365 * 2)
+		snprintf(buf, size, "%lld months", h / 24 / 30);
 	else
-		snprintf(buf, size, "%lld day%s", s / 86400, s / 86400 > 1 ? "s" : "");
+		snprintf(buf, size, "%lld years", h / 24 / 365);
 }
 
 static void

@@ -46,6 +46,8 @@ test_run_detached_prints_its_id_and_returns() {
 	assertEquals "ps shows it" "web" "$(m ps --format '{{.Names}}')"
 	m ps | grep -q "^${id:0:12} " || fail "ps: $(m ps)"
 	m ps | grep -q "Up " || fail "ps status: $(m ps)"
+	wait_until 5 'm ps --format "{{.Status}}" | grep -qx "Up 2 seconds"'
+	assertEquals "Docker's words for how long" "Up 2 seconds" "$(m ps --format '{{.Status}}')"
 	wait_until 5 '[ "$(m logs web | wc -l)" = 2 ]' || fail "logs: $(m logs web)"
 	assertEquals "logs: both streams" "hello
 oops" "$(m logs web)"
