@@ -12,10 +12,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,6 +31,8 @@
  * makes the process: the same identity, limits, filter and capabilities
  * as the container's own, in the same order. */
 enum { RUN = 1, EXEC = 2, BOTH = RUN | EXEC };
+
+static step_fn step_find_command;
 
 /* The plan: one ordered list for every way in. */
 static const struct step {
@@ -65,6 +69,7 @@ static const struct step {
 	{ "pivot into the root",                        step_pivot,                RUN },
 	{ "change to the working directory",            step_workdir,              BOTH },
 	{ "build the environment",                      step_env,                  BOTH },
+	{ "find the command",                           step_find_command,         BOTH },
 	{ "set resource limits",                        step_ulimits,              BOTH },
 	/* The filter goes on while we are still root with every capability:
 	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
@@ -103,6 +108,47 @@ default_command(struct container *ct)
 	if (ct->init_mode != INIT_COMMAND && access(SERVICES_DIR, F_OK) == 0)
 		return none;
 	return sh;
+}
+
+/* Whether the init will find the command, looked up as it will look (the
+ * environment's PATH), so that a missing one is told before the container
+ * counts as started (run -d's status, as runc does): 127 not found, 126
+ * not a file it can execute. Only where the init is known to exec the
+ * command itself: ours, --init's, --no-init's; an image's own /sbin/init
+ * may take it for something else. */
+static int
+step_find_command(struct container *ct, const char **why)
+{
+	char *const *cmd = default_command(ct);
+	const char *path = DEFAULT_PATH, *p, *end;
+	char full[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	if (!cmd[0] || (ct->init_mode == INIT_IMAGE && !ct->image_init_ours))
+		return 0;
+	if (strchr(cmd[0], '/')) {
+		if (stat(cmd[0], &st) < 0 && errno == ENOENT)
+			die(EXIT_NOTFOUND, "%s: no such file or directory", cmd[0]);
+		if (stat(cmd[0], &st) == 0 && (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)))
+			die(EXIT_NOEXEC, "%s: permission denied", cmd[0]);
+		return 0; /* anything else: the init's to tell */
+	}
+	for (i = 0; ct->envp && ct->envp[i]; i++)
+		if (strncmp(ct->envp[i], "PATH=", 5) == 0)
+			path = ct->envp[i] + 5;
+	for (p = path;; p = end + 1) {
+		end = strchrnul(p, ':');
+		if (end == p) /* an empty entry: the working directory */
+			snprintf(full, sizeof full, "./%s", cmd[0]);
+		else
+			snprintf(full, sizeof full, "%.*s/%s", (int)(end - p), p, cmd[0]);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return 0;
+		if (!*end)
+			break;
+	}
+	die(EXIT_NOTFOUND, "%s: command not found", cmd[0]);
 }
 
 /* Is the program that stays PID 1 a mocker-init (that takes the signal

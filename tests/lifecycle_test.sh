@@ -218,6 +218,19 @@ test_setup_failure_is_told_by_run_d() {
 	assertEquals "one line" "mocker: cannot look up the user: --user 'nosuch': no such user in the image's /etc/passwd" \
 		"$(cat "$T/err")"
 	assertEquals "no state left" "" "$(m ps -a -q)"
+	m run -d --name bad "$R" nosuchcommand >"$T/out" 2>"$T/err"
+	assertEquals "a command not found: 127" 127 $?
+	assertEquals "said" "mocker: nosuchcommand: command not found" "$(cat "$T/err")"
+	assertEquals "no id" "" "$(cat "$T/out")"
+	m run -d --name bad "$R" /etc/passwd >/dev/null 2>"$T/err"
+	assertEquals "not executable: 126" 126 $?
+	assertEquals "said" "mocker: /etc/passwd: permission denied" "$(cat "$T/err")"
+	assertEquals "none left" "" "$(m ps -a -q)"
+	# the control: a command that runs and fails at once did start
+	m run -d --name quick "$R" sh -c 'exit 127' >/dev/null
+	assertEquals "started: 0" 0 $?
+	assertEquals "and ended with its status" 127 "$(m wait quick)"
+	m rm quick >/dev/null
 }
 
 test_another_user_cannot_see_or_act() {
