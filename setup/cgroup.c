@@ -368,29 +368,34 @@ rmdir_tree(const char *dir, int depth)
 	struct dirent *e;
 	DIR *d;
 
-	if (rmdir(dir) == 0 || errno != EBUSY || depth > 32 || !(d = opendir(dir)))
-		return errno == ENOENT ? 0 : -1;
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY || depth > 32 || !(d = opendir(dir)))
+		return -1;
 	while ((e = readdir(d)))
 		if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
 		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub)
 			rmdir_tree(sub, depth + 1);
 	closedir(d);
-	return rmdir(dir);
+	return rmdir(dir) == 0 || errno == ENOENT ? 0 : -1;
 }
 
 /* Removes the directories, deepest last made first; a cgroup whose last
- * process is still exiting is busy for a moment. */
-static void
+ * process is still exiting is busy for a moment. How many are left. */
+static int
 remove_dirs(const struct cgroup *cg, long wait_ms)
 {
 	struct timespec ms = { 0, 1000000 };
-	int i;
+	int i, left = 0, r;
 	long waited;
 
-	for (i = cg->ndirs - 1; i >= 0; i--)
-		for (waited = 0; rmdir_tree(cg->dirs[i], 0) < 0 && errno == EBUSY && waited < wait_ms;
-		     waited++)
+	for (i = cg->ndirs - 1; i >= 0; i--) {
+		for (waited = 0; (r = rmdir_tree(cg->dirs[i], 0)) < 0 && errno == EBUSY &&
+		                 waited < wait_ms; waited++)
 			nanosleep(&ms, NULL);
+		left += r < 0;
+	}
+	return left;
 }
 
 int
@@ -405,16 +410,20 @@ cgroup_kill(const struct cgroup *cg)
 void
 cgroup_remove(struct cgroup *cg)
 {
+	int left;
+
 	if (cg->ndirs == 0)
 		return;
 	kill_all(cg); /* nothing should be left: the init was reaped */
-	remove_dirs(cg, 1000);
+	left = remove_dirs(cg, 1000);
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	if (cg->guard_fd >= 0) {
-		/* the watcher's cue that all is done: it leaves the directories
-		 * alone (their names could be a new container's by then) */
-		if (write(cg->guard_fd, "d", 1) != 1) {
+		/* the watcher's cue: all is done ('d'), or the directories are
+		 * still busy with exiting processes ('r'): it removes them, a
+		 * while longer, and kills nothing (their names could be a new
+		 * container's by then, and rmdir takes only an empty one) */
+		if (write(cg->guard_fd, left ? "r" : "d", 1) != 1) {
 			/* it is gone: nothing to tell */
 		}
 		close(cg->guard_fd);
@@ -424,7 +433,7 @@ cgroup_remove(struct cgroup *cg)
 }
 
 /* The watcher's life: wait for our end of the pipe; EOF without "done"
- * means mocker was killed. */
+ * (or "remove") means mocker was killed. */
 static __attribute__((noreturn)) void
 watch(struct cgroup *cg, int fd)
 {
@@ -445,7 +454,9 @@ watch(struct cgroup *cg, int fd)
 	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0);
 	while (read(fd, &c, 1) < 0 && errno == EINTR)
 		;
-	if (c != 'd') {
+	if (c == 'r') {
+		remove_dirs(cg, 10000);
+	} else if (c != 'd') {
 		kill_all(cg);
 		remove_dirs(cg, 5000);
 		if (cg->on_death)
