@@ -27,6 +27,22 @@ is_cgroup2(const char *path)
 	return statfs(path, &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
 }
 
+/* "+DIR" (about to be made) or "-DIR" (not made) to the watcher. */
+static void
+tell_watcher(const struct cgroup *cg, char op, const char *dir)
+{
+	char line[PATH_MAX + 2];
+	int n, err = errno;
+
+	if (cg->guard_fd < 0)
+		return;
+	n = snprintf(line, sizeof line, "%c%s\n", op, dir);
+	if (n > 0 && n < (int)sizeof line && write(cg->guard_fd, line, (size_t)n) != n) {
+		/* it is gone: it would have nothing to do */
+	}
+	errno = err;
+}
+
 /* A new directory for this container in a hierarchy. */
 static const char *
 make_dir(struct cgroup *cg, const char *hierarchy)
@@ -49,10 +65,14 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 			snprintf(dir, PATH_MAX, "%s/mocker-%d", hierarchy, (int)getpid());
 		else
 			snprintf(dir, PATH_MAX, "%s/mocker-%d-%d", hierarchy, (int)getpid(), n);
+		/* told to the watcher first: killed after the mkdir, we leave
+		 * nothing it does not know of */
+		tell_watcher(cg, '+', dir);
 		if (mkdir(dir, 0755) == 0) {
 			cg->ndirs++;
 			return dir;
 		}
+		tell_watcher(cg, '-', dir); /* not ours */
 		if (errno != EEXIST)
 			return NULL;
 	}
@@ -239,8 +259,15 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 	const char *root = v2_root();
 	int ret, err, limits = c->memory || c->pids_limit || c->cpu_quota_us;
 
+	int guard = cg->guard_fd;
+	void (*on_death)(void *) = cg->on_death;
+	void *on_death_arg = cg->on_death_arg;
+
 	memset(cg, 0, sizeof *cg);
-	cg->v2fd = cg->guard_fd = -1;
+	cg->v2fd = -1;
+	cg->guard_fd = guard; /* the watcher, started before */
+	cg->on_death = on_death;
+	cg->on_death_arg = on_death_arg;
 	if (root && (!limits || strcmp(root, CGROUP_ROOT) == 0 ||
 	             ((!c->memory || v2_has(root, "memory")) &&
 	              (!c->pids_limit || v2_has(root, "pids")) &&
@@ -410,12 +437,12 @@ cgroup_kill(const struct cgroup *cg)
 void
 cgroup_remove(struct cgroup *cg)
 {
-	int left;
+	int left = 0;
 
-	if (cg->ndirs == 0)
-		return;
-	kill_all(cg); /* nothing should be left: the init was reaped */
-	left = remove_dirs(cg, 1000);
+	if (cg->ndirs > 0) {
+		kill_all(cg); /* nothing should be left: the init was reaped */
+		left = remove_dirs(cg, 1000);
+	}
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	if (cg->guard_fd >= 0) {
@@ -430,6 +457,60 @@ cgroup_remove(struct cgroup *cg)
 	}
 	cg->ndirs = 0;
 	cg->v2fd = cg->guard_fd = -1;
+}
+
+/* What mocker tells its watcher until it ends: the directories it makes
+ * ("+DIR\n", "-DIR\n" when it did not), then 'd' (done) or 'r' (remove
+ * them only); kill_dir and freezer_dir are known by their files. Returns
+ * the last of 'd' and 'r', or 0: mocker was killed. */
+static char
+listen_to_mocker(struct cgroup *cg, int fd)
+{
+	static char line[PATH_MAX];
+	char buf[512], c = 0;
+	size_t len = 0;
+	ssize_t n, i;
+	int j;
+
+	cg->ndirs = 0;
+	for (;;) {
+		n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (len == 0 && buf[i] != '+' && buf[i] != '-') {
+				c = buf[i];
+				continue;
+			}
+			if (buf[i] != '\n') {
+				if (len < sizeof line - 1)
+					line[len++] = buf[i];
+				continue;
+			}
+			line[len] = 0;
+			len = 0;
+			for (j = 0; j < cg->ndirs && strcmp(cg->dirs[j], line + 1) != 0; j++)
+				;
+			if (line[0] == '+' && j == cg->ndirs && cg->ndirs < CGROUP_MAX_DIRS)
+				strcpy(cg->dirs[cg->ndirs++], line + 1); /* shorter */
+			else if (line[0] == '-' && j < cg->ndirs)
+				memmove(cg->dirs[j], cg->dirs[j + 1],
+				        (size_t)(--cg->ndirs - j) * sizeof cg->dirs[0]);
+		}
+	}
+	cg->kill_dir[0] = cg->freezer_dir[0] = 0;
+	for (j = 0; j < cg->ndirs; j++) {
+		char file[PATH_MAX + 32];
+		snprintf(file, sizeof file, "%s/cgroup.controllers", cg->dirs[j]);
+		if (!cg->kill_dir[0] && access(file, F_OK) == 0)
+			strcpy(cg->kill_dir, cg->dirs[j]); /* of one size */
+		snprintf(file, sizeof file, "%s/freezer.state", cg->dirs[j]);
+		if (!cg->freezer_dir[0] && access(file, F_OK) == 0)
+			strcpy(cg->freezer_dir, cg->dirs[j]);
+	}
+	return c;
 }
 
 /* The watcher's life: wait for our end of the pipe; EOF without "done"
@@ -452,8 +533,7 @@ watch(struct cgroup *cg, int fd)
 	if (fd > 3)
 		syscall(SYS_close_range, 3U, (unsigned)fd - 1, 0);
 	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0);
-	while (read(fd, &c, 1) < 0 && errno == EINTR)
-		;
+	c = listen_to_mocker(cg, fd);
 	if (c == 'r') {
 		remove_dirs(cg, 10000);
 	} else if (c != 'd') {
@@ -491,7 +571,8 @@ cgroup_guard(struct cgroup *cg)
 	int p[2], err = 0;
 	pid_t pid;
 
-	if (cg->ndirs == 0 || getenv("MOCKER_TEST_NO_WATCHER")) /* a test's control */
+	cg->guard_fd = -1;
+	if (getenv("MOCKER_TEST_NO_WATCHER")) /* a test's control */
 		return 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;

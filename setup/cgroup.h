@@ -55,7 +55,8 @@ int cgroup_oom_killed(const struct cgroup *cg);
 void cgroup_remove(struct cgroup *cg);
 
 /* Starts the watcher (double-forked, in a session of its own, none of our
- * descriptors but its pipe): when the pipe ends without our word that the
+ * descriptors but its pipe), before cgroup_create, which tells it of each
+ * directory before making it: when the pipe ends without our word that the
  * cgroup is gone (mocker was killed), it kills the cgroup and removes it. */
 int cgroup_guard(struct cgroup *cg);
 

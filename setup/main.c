@@ -537,6 +537,15 @@ main(int argc, char **argv)
 	if (cfg.detach)
 		detach(&ct);
 
+	/* The watcher first: it is told of each cgroup directory before it
+	 * is made, so that a mocker killed at any point leaves none. */
+	note("start the cgroup's watcher");
+	if (!cfg.detach) { /* a foreground run leaves nothing, even killed */
+		ct.cg.on_death = forget_container;
+		ct.cg.on_death_arg = &ctr;
+	}
+	if (cgroup_guard(&ct.cg) < 0)
+		fail_run(&ct, EXIT_SETUP, "cannot start the cgroup watcher: %s", strerror(errno));
 	note("make the container's cgroup");
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r < 0)
@@ -544,15 +553,5 @@ main(int argc, char **argv)
 	if (r > 0 && (cfg.memory || cfg.pids_limit || cfg.cpu_quota_us))
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
-	note("start the cgroup's watcher");
-	if (!cfg.detach) { /* a foreground run leaves nothing, even killed */
-		ct.cg.on_death = forget_container;
-		ct.cg.on_death_arg = &ctr;
-	}
-	if (cgroup_guard(&ct.cg) < 0) {
-		int err = errno;
-		cgroup_remove(&ct.cg);
-		fail_run(&ct, EXIT_SETUP, "cannot start the cgroup watcher: %s", strerror(err));
-	}
 	return run_container(&ct);
 }
