@@ -8,7 +8,22 @@
 
 int log_quiet;
 int log_verbose;
-void (*log_on_exit)(void);
+static void (*at_exit[4])(void);
+static int nat_exit;
+
+void
+log_at_exit(void (*fn)(void))
+{
+	if (nat_exit < 4)
+		at_exit[nat_exit++] = fn;
+}
+
+static void
+run_at_exit(void)
+{
+	while (nat_exit > 0)
+		at_exit[--nat_exit]();
+}
 
 /* One write per message, so lines from the container and from us never mix.
  * errno is left as it was. */
@@ -75,8 +90,7 @@ die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vline("", fmt, ap, 0);
 	va_end(ap);
-	if (log_on_exit)
-		log_on_exit();
+	run_at_exit();
 	_exit(code);
 }
 
@@ -89,7 +103,6 @@ die_errno(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vline("", fmt, ap, err);
 	va_end(ap);
-	if (log_on_exit)
-		log_on_exit();
+	run_at_exit();
 	_exit(code);
 }

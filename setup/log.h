@@ -5,9 +5,9 @@
 #include "mocker.h" /* the exit statuses */
 
 extern int log_quiet;   /* -q: no warnings or notes */
-/* Called by die() before it exits: what must be undone on any exit (the
- * caller's terminal, out of raw mode). */
-extern void (*log_on_exit)(void);
+/* What die() undoes before it exits, last registered first: the caller's
+ * terminal out of raw mode, a run's state that never started. At most 4. */
+void log_at_exit(void (*fn)(void));
 extern int log_verbose; /* --verbose: notes on what is done */
 
 __attribute__((format(printf, 1, 2))) void warnx_(const char *fmt, ...);

@@ -86,6 +86,17 @@ global_options(int argc, char **argv)
  * ps while it runs and leaves nothing; -d keeps it until rm. */
 static struct ctr ctr;
 
+/* A run that dies before its container started leaves no state and no
+ * name: whichever of our processes keeps it (the monitor, for -d). */
+static pid_t state_keeper;
+
+static void
+forget_unstarted(void)
+{
+	if (getpid() == state_keeper && ctr.status == CTR_CREATED)
+		ctr_remove(&ctr);
+}
+
 static void
 register_container(struct container *ct, const struct config *c)
 {
@@ -109,6 +120,8 @@ register_container(struct container *ct, const struct config *c)
 	if (!c->argv)
 		snprintf(ctr.command, sizeof ctr.command, "%s", "(the image's)");
 	ct->ctr = &ctr;
+	state_keeper = getpid();
+	log_at_exit(forget_unstarted);
 }
 
 static void
@@ -117,20 +130,6 @@ forget_container(void *c)
 	ctr_remove(c);
 }
 
-/* A run that could not start: said, and its state gone. */
-static __attribute__((noreturn, format(printf, 3, 4))) void
-fail_run(struct container *ct, int code, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (ct->ctr)
-		ctr_remove(ct->ctr);
-	die(code, "%s", msg);
-}
 
 static void
 log_sink(void *ctx, int stream, const char *buf, size_t n)
@@ -158,11 +157,12 @@ detach(struct container *ct)
 		die_errno(EXIT_SETUP, "cannot start the container's monitor");
 	if (pid == 0) {
 		close(p[0]);
+		state_keeper = getpid(); /* the monitor keeps it now */
 		setsid();
 		ct->status_fd = p[1];
 		if (terminal_prepare_detached(&ct->term, log_sink, &ct->log) < 0 ||
 		    ctrlog_open(&ct->log, ctr.dir) < 0)
-			fail_run(ct, EXIT_SETUP, "cannot make the container's log: %s", strerror(errno));
+			die_errno(EXIT_SETUP, "cannot make the container's log");
 		return;
 	}
 	close(p[1]);
@@ -545,11 +545,11 @@ main(int argc, char **argv)
 		ct.cg.on_death_arg = &ctr;
 	}
 	if (cgroup_guard(&ct.cg) < 0)
-		fail_run(&ct, EXIT_SETUP, "cannot start the cgroup watcher: %s", strerror(errno));
+		die_errno(EXIT_SETUP, "cannot start the cgroup watcher");
 	note("make the container's cgroup");
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r < 0)
-		fail_run(&ct, EXIT_SETUP, "cannot %s: %s", why, strerror(errno));
+		die_errno(EXIT_SETUP, "cannot %s", why);
 	if (r > 0 && (cfg.memory || cfg.pids_limit || cfg.cpu_quota_us))
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");

@@ -221,7 +221,7 @@ terminal_raw(struct terminal *t)
 	cfmakeraw(&raw);
 	if (tcsetattr(0, TCSADRAIN, &raw) == 0) {
 		saved_fd = 0;
-		log_on_exit = terminal_restore;
+		log_at_exit(terminal_restore);
 	}
 }
 
