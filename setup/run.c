@@ -578,7 +578,9 @@ run_container(struct container *ct)
 			report("a process was killed: out of memory (--memory limit)");
 	}
 	oom = cgroup_oom_killed(&ct->cg);
-	cgroup_remove(&ct->cg);
+	/* the state first: once the cgroup is removed, the watcher is told
+	 * all is done and would not remove it if we were killed then */
 	ended(ct, code, oom);
+	cgroup_remove(&ct->cg);
 	return code;
 }
