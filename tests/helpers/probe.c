@@ -19,7 +19,8 @@
  *   open-tree-attr  open_tree_attr (Linux 6.15, number 467) of /
  *   newer         system call 500, newer than any filter knows (ENOSYS)
  *   fchmodat2     fchmodat2 of /tmp (452: allowed, newer than libseccomp)
- *   i386          getpid through int 0x80, the i386 ABI (x86_64 only)
+ *   i386          getpid through int 0x80, the i386 ABI (x86_64 only);
+ *                 "i386 absent" on a kernel without that ABI
  *   x32           getpid through the x32 ABI (x86_64 only)
  *   keyring=ID    read key ID (a number), as its possessor could
  *   inet          socket(AF_INET) (allowed)
@@ -27,6 +28,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -42,6 +45,14 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static sigjmp_buf fault;
+
+static void
+no_abi(int sig)
+{
+	siglongjmp(fault, 1);
+}
 
 static const char *
 errname(int e)
@@ -124,7 +135,12 @@ try(const char *t)
 #if defined(__x86_64__)
 	if (!strcmp(t, "i386")) {
 		long r;
+		/* a kernel without the i386 ABI (ia32_emulation off) faults */
+		signal(SIGSEGV, no_abi);
+		if (sigsetjmp(fault, 1))
+			return -3;
 		__asm__ volatile ("int $0x80" : "=a"(r) : "a"(20 /* i386 getpid */) : "memory");
+		signal(SIGSEGV, SIG_DFL);
 		if (r < 0) {
 			errno = (int)-r;
 			return -1;
@@ -151,7 +167,9 @@ main(int argc, char **argv)
 		}
 		errno = 0;
 		r = try(argv[i]);
-		if (r >= 0) {
+		if (r == -3) {
+			printf("%s absent\n", argv[i]); /* nothing to deny */
+		} else if (r >= 0) {
 			printf("%s allowed\n", argv[i]);
 			allowed++;
 		} else {
