@@ -54,6 +54,9 @@ SETUP_CFLAGS = -Isetup -I$(DEPS)/include -DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-i
 # code is compiled twice, once with each program's flags.
 INIT_SRC   = $(wildcard init/*.c)
 SETUP_SRC  = $(filter-out setup/seccomp_gen.c,$(wildcard setup/*.c))
+# The monitor program (setup/monitor/, carried inside mocker): its own
+# files and the few of the launcher's it shares.
+MONITOR_SRC = $(wildcard setup/monitor/*.c) setup/cgroup_end.c setup/ctrlog.c setup/file.c
 COMMON_SRC = $(wildcard common/*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
@@ -67,7 +70,9 @@ DEPS      = $(B)/deps
 SECCOMP_A = $(DEPS)/lib/libseccomp.a
 SECCOMP_H = $(GEN)/seccomp_default.h
 INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/init/common-%.o)
-SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/setup/common-%.o)
+SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/setup/common-%.o) \
+	$(OBJ)/setup/monitor_elf.o
+MONITOR_OBJ = $(MONITOR_SRC:setup/%.c=$(OBJ)/monitor/%.o)
 HELPERS   = $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
@@ -117,6 +122,18 @@ $(OBJ)/setup/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
 $(B)/mocker-init: $(INIT_OBJ)
 	$(call say,LD,$@)$(CC) $(CFLAGS) -Os -flto $(BASE_LDFLAGS) $(INIT_LDFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJ)
 	$(Q)strip -R .comment $@
+
+# The monitor program is built for size: its pages are what a container
+# costs the host.
+$(OBJ)/monitor/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN)
+	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Isetup -Isetup/monitor $(CPPFLAGS) $(CFLAGS) -Os -fno-asynchronous-unwind-tables -MMD -MP -c -o $@ $<
+
+$(B)/mocker-monitor: $(MONITOR_OBJ)
+	$(call say,LD,$@)$(CC) $(CFLAGS) -Os $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(MONITOR_OBJ)
+	$(Q)strip -R .comment $@
+
+$(OBJ)/setup/monitor_elf.o: setup/monitor_elf.S $(B)/mocker-monitor
+	$(call say,AS,$<)$(CC) -DMONITOR_ELF='"$(B)/mocker-monitor"' -c -o $@ $<
 
 $(B)/mocker: $(SETUP_OBJ) $(SECCOMP_A)
 	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ) $(SECCOMP_A)
@@ -181,4 +198,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(INIT_OBJ:.o=.d) $(SETUP_OBJ:.o=.d)
+-include $(INIT_OBJ:.o=.d) $(SETUP_OBJ:.o=.d) $(MONITOR_OBJ:.o=.d)

@@ -142,10 +142,12 @@ min–max. Memory: $IDLE idle containers of each kind running \`sleep 600\` at o
 the sum over the host-side processes divided by $IDLE. For mocker those are the monitor and the
 watcher that kills the cgroup if the monitor is killed ($(median < "$T/nmon") processes for $IDLE
 containers), and the container's init, mocker-init; for Podman it is conmon (runc has exited; the
-payload runs as PID 1 without an init). RSS counts every page mapped, shared ones whole: most
-of the monitor's is the clean text and read-only data of the static \`mocker\` binary (about
-300 kB, shared by every mocker process through the page cache; the kernel maps file pages 64 kB
-around each fault); PSS divides shared pages among their users; USS is what the process alone holds.
+payload runs as PID 1 without an init). Both of mocker's are the monitor program
+(setup/monitor/, $(stat -c %s "$B/mocker-monitor") bytes, carried inside \`mocker\` and run from a sealed
+memory file once the container started): a process of \`mocker\` itself would hold about 450 kB,
+its text and read-only data mapped whole (the kernel maps file pages 64 kB around each fault).
+RSS counts every page mapped, shared ones whole; PSS divides shared pages among their users;
+USS is what the process alone holds.
 
 | per idle container | mocker | Podman |
 |---|---|---|

@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -10,11 +9,11 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "file.h"
+#include "monitor_exec.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -260,14 +259,12 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 	int ret, err, limits = c->memory || c->pids_limit || c->cpu_quota_us;
 
 	int guard = cg->guard_fd;
-	void (*on_death)(void *) = cg->on_death;
-	void *on_death_arg = cg->on_death_arg;
 
-	memset(cg, 0, sizeof *cg);
+	cg->ndirs = 0;
+	cg->memory_dir[0] = cg->kill_dir[0] = cg->freezer_dir[0] = 0;
+	cg->memory_v2 = 0;
 	cg->v2fd = -1;
 	cg->guard_fd = guard; /* the watcher, started before */
-	cg->on_death = on_death;
-	cg->on_death_arg = on_death_arg;
 	if (root && (!limits || strcmp(root, CGROUP_ROOT) == 0 ||
 	             ((!c->memory || v2_has(root, "memory")) &&
 	              (!c->pids_limit || v2_has(root, "pids")) &&
@@ -321,204 +318,16 @@ cgroup_attach(struct cgroup *cg, pid_t pid, int cloned_in, const char **why)
 	return 0;
 }
 
-int
-cgroup_oom_killed(const struct cgroup *cg)
-{
-	char buf[1024], *p;
+static struct watching {
+	int fd;
+	char *env[8];
+} watching;
+static char middle_stack[65536] __attribute__((aligned(16)));
 
-	if (!cg->memory_dir[0])
-		return 0;
-	if (file_read(cg->memory_dir, cg->memory_v2 ? "memory.events" : "memory.oom_control",
-	              buf, sizeof buf) < 0 || !(p = strstr(buf, "oom_kill ")))
-		return 0;
-	return atol(p + 9) > 0;
-}
-
-/* SIGKILL to every process listed in dir/cgroup.procs; how many. */
-static int
-kill_listed(const char *dir)
-{
-	char buf[8192], *p, *end;
-	int n = 0;
-
-	if (file_read(dir, "cgroup.procs", buf, sizeof buf) <= 0)
-		return 0;
-	for (p = buf; *p; p = end) {
-		long pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
-			n++;
-		while (*end == '\n')
-			end++;
-	}
-	return n;
-}
-
-/* Ends every process of the cgroup: cgroup.kill (v2, Linux 5.14), else
- * frozen (so that nothing forks meanwhile) and killed, until empty. */
-static void
-kill_all(const struct cgroup *cg)
-{
-	struct timespec ms = { 0, 1000000 };
-	int round;
-
-	if (cg->kill_dir[0]) {
-		if (file_write(cg->kill_dir, "cgroup.kill", "1") == 0 || errno == ENOENT)
-			return;
-		for (round = 0; round < 1000 && kill_listed(cg->kill_dir); round++)
-			nanosleep(&ms, NULL);
-		return;
-	}
-	if (!cg->freezer_dir[0])
-		return;
-	for (round = 0; round < 1000; round++) {
-		char state[32] = "";
-		int n;
-		file_write(cg->freezer_dir, "freezer.state", "FROZEN");
-		while (file_read(cg->freezer_dir, "freezer.state", state, sizeof state) > 0 &&
-		       strncmp(state, "FREEZING", 8) == 0)
-			nanosleep(&ms, NULL);
-		n = kill_listed(cg->freezer_dir);
-		file_write(cg->freezer_dir, "freezer.state", "THAWED");
-		if (n == 0)
-			break;
-	}
-}
-
-/* Removes dir and the cgroups a container made below it (with
- * CAP_SYS_ADMIN it can): deepest first. */
-static int
-rmdir_tree(const char *dir, int depth)
-{
-	char sub[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	if (rmdir(dir) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EBUSY || depth > 32 || !(d = opendir(dir)))
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
-		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub)
-			rmdir_tree(sub, depth + 1);
-	closedir(d);
-	return rmdir(dir) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-/* Removes the directories, deepest last made first; a cgroup whose last
- * process is still exiting is busy for a moment. How many are left. */
-static int
-remove_dirs(const struct cgroup *cg, long wait_ms)
-{
-	struct timespec ms = { 0, 1000000 };
-	int i, left = 0, r;
-	long waited;
-
-	for (i = cg->ndirs - 1; i >= 0; i--) {
-		for (waited = 0; (r = rmdir_tree(cg->dirs[i], 0)) < 0 && errno == EBUSY &&
-		                 waited < wait_ms; waited++)
-			nanosleep(&ms, NULL);
-		left += r < 0;
-	}
-	return left;
-}
-
-int
-cgroup_kill(const struct cgroup *cg)
-{
-	if (cg->ndirs == 0 || (!cg->kill_dir[0] && !cg->freezer_dir[0]))
-		return -1;
-	kill_all(cg);
-	return 0;
-}
-
-void
-cgroup_remove(struct cgroup *cg)
-{
-	int left = 0;
-
-	if (cg->ndirs > 0) {
-		kill_all(cg); /* nothing should be left: the init was reaped */
-		left = remove_dirs(cg, 1000);
-	}
-	if (cg->v2fd >= 0)
-		close(cg->v2fd);
-	if (cg->guard_fd >= 0) {
-		/* the watcher's cue: all is done ('d'), or the directories are
-		 * still busy with exiting processes ('r'): it removes them, a
-		 * while longer, and kills nothing (their names could be a new
-		 * container's by then, and rmdir takes only an empty one) */
-		if (write(cg->guard_fd, left ? "r" : "d", 1) != 1) {
-			/* it is gone: nothing to tell */
-		}
-		close(cg->guard_fd);
-	}
-	cg->ndirs = 0;
-	cg->v2fd = cg->guard_fd = -1;
-}
-
-/* What mocker tells its watcher until it ends: the directories it makes
- * ("+DIR\n", "-DIR\n" when it did not), then 'd' (done) or 'r' (remove
- * them only); kill_dir and freezer_dir are known by their files. Returns
- * the last of 'd' and 'r', or 0: mocker was killed. */
-static char
-listen_to_mocker(struct cgroup *cg, int fd)
-{
-	static char line[PATH_MAX];
-	char buf[512], c = 0;
-	size_t len = 0;
-	ssize_t n, i;
-	int j;
-
-	cg->ndirs = 0;
-	for (;;) {
-		n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (i = 0; i < n; i++) {
-			if (len == 0 && buf[i] != '+' && buf[i] != '-') {
-				c = buf[i];
-				continue;
-			}
-			if (buf[i] != '\n') {
-				if (len < sizeof line - 1)
-					line[len++] = buf[i];
-				continue;
-			}
-			line[len] = 0;
-			len = 0;
-			for (j = 0; j < cg->ndirs && strcmp(cg->dirs[j], line + 1) != 0; j++)
-				;
-			if (line[0] == '+' && j == cg->ndirs && cg->ndirs < CGROUP_MAX_DIRS)
-				strcpy(cg->dirs[cg->ndirs++], line + 1); /* shorter */
-			else if (line[0] == '-' && j < cg->ndirs)
-				memmove(cg->dirs[j], cg->dirs[j + 1],
-				        (size_t)(--cg->ndirs - j) * sizeof cg->dirs[0]);
-		}
-	}
-	cg->kill_dir[0] = cg->freezer_dir[0] = 0;
-	for (j = 0; j < cg->ndirs; j++) {
-		char file[PATH_MAX + 32];
-		snprintf(file, sizeof file, "%s/cgroup.controllers", cg->dirs[j]);
-		if (!cg->kill_dir[0] && access(file, F_OK) == 0)
-			strcpy(cg->kill_dir, cg->dirs[j]); /* of one size */
-		snprintf(file, sizeof file, "%s/freezer.state", cg->dirs[j]);
-		if (!cg->freezer_dir[0] && access(file, F_OK) == 0)
-			strcpy(cg->freezer_dir, cg->dirs[j]);
-	}
-	return c;
-}
-
-/* The watcher's life: wait for our end of the pipe; EOF without "done"
- * (or "remove") means mocker was killed. */
+/* The watcher, a copy of us: the monitor program in its place. */
 static __attribute__((noreturn)) void
-watch(struct cgroup *cg, int fd)
+watch(struct watching *w)
 {
-	char c = 0;
 	int null;
 
 	setsid();
@@ -530,37 +339,27 @@ watch(struct cgroup *cg, int fd)
 		dup2(null, 1);
 		dup2(null, 2);
 	}
-	if (fd > 3)
-		syscall(SYS_close_range, 3U, (unsigned)fd - 1, 0);
-	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0);
-	c = listen_to_mocker(cg, fd);
-	if (c == 'r') {
-		remove_dirs(cg, 10000);
-	} else if (c != 'd') {
-		kill_all(cg);
-		remove_dirs(cg, 5000);
-		if (cg->on_death)
-			cg->on_death(cg->on_death_arg);
-	}
-	_exit(0);
+	if (w->fd > 3)
+		syscall(SYS_close_range, 3U, (unsigned)w->fd - 1, 0);
+	syscall(SYS_close_range, (unsigned)w->fd + 1, ~0U, 0);
+	fcntl(w->fd, F_SETFD, 0);
+	monitor_exec(w->env);
+	_exit(127);
 }
 
-static struct watching {
-	struct cgroup *cg;
-	int fd;
-} watching;
-static char middle_stack[65536] __attribute__((aligned(16)));
-
-/* Shares our memory: raw system calls only. The watcher, a copy, runs on
- * its copy of this stack. */
+/* Shares our memory: raw system calls only. The watcher is a copy, and
+ * we go on once it runs the monitor program, or failed to (CLONE_VFORK). */
 static int
 middle(void *arg)
 {
-	struct watching *w = arg;
-	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	siginfo_t si = { 0 };
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 
 	if (pid == 0)
-		watch(w->cg, w->fd);
+		watch(arg);
+	if (pid > 0 && syscall(SYS_waitid, P_PID, pid, &si, WEXITED | WNOHANG, NULL) == 0 &&
+	    si.si_pid == pid)
+		syscall(SYS_exit, 1); /* it could not exec */
 	syscall(SYS_exit, pid < 0 ? 1 : 0);
 	return 0;
 }
@@ -568,7 +367,8 @@ middle(void *arg)
 int
 cgroup_guard(struct cgroup *cg)
 {
-	int p[2], err = 0;
+	static char fd_env[32], file_env[PATH_MAX + 16], link_env[PATH_MAX + 24], id_env[96];
+	int p[2], err = 0, n = 0;
 	pid_t pid;
 
 	cg->guard_fd = -1;
@@ -576,14 +376,27 @@ cgroup_guard(struct cgroup *cg)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
+	watching.fd = p[0];
+	watching.env[n++] = "MOCKER_MONITOR=watch";
+	snprintf(fd_env, sizeof fd_env, "MOCKER_WATCH_FD=%d", p[0]);
+	watching.env[n++] = fd_env;
+	if (cg->forget_file) {
+		snprintf(file_env, sizeof file_env, "MOCKER_FORGET=%s", cg->forget_file);
+		watching.env[n++] = file_env;
+	}
+	if (cg->forget_link && cg->forget_id) {
+		snprintf(link_env, sizeof link_env, "MOCKER_FORGET_LINK=%s", cg->forget_link);
+		snprintf(id_env, sizeof id_env, "MOCKER_FORGET_ID=%s", cg->forget_id);
+		watching.env[n++] = link_env;
+		watching.env[n++] = id_env;
+	}
+	watching.env[n] = NULL;
 	/*
 	 * The watcher is nobody's child of ours, so that killing our process
 	 * tree leaves it be: a middle process forks it and exits. The middle
 	 * one shares our memory, on a stack of its own, and we wait while it
 	 * runs (CLONE_VFORK): cheaper than a fork of all of us, twice.
 	 */
-	watching.cg = cg;
-	watching.fd = p[0];
 	pid = clone(middle, middle_stack + sizeof middle_stack, CLONE_VM | CLONE_VFORK | SIGCHLD,
 	            &watching);
 	if (pid < 0)

@@ -30,10 +30,10 @@ struct cgroup {
 	char freezer_dir[PATH_MAX]; /* or, without v2, a v1 freezer */
 	int v2fd;                  /* kill_dir, for CLONE_INTO_CGROUP, or -1 */
 	int guard_fd;              /* our end of the watcher's pipe, or -1 */
-	/* what else the watcher undoes when mocker dies (a foreground run's
-	 * state), or NULL; called in the watcher, a copy of us */
-	void (*on_death)(void *);
-	void *on_death_arg;
+	/* what else the watcher undoes when mocker dies: a foreground run's
+	 * state file, and its name's link if it still names forget_id (NULL:
+	 * nothing) */
+	const char *forget_file, *forget_link, *forget_id;
 };
 
 /* Creates the container's cgroup and configures c's limits in it.
@@ -47,6 +47,13 @@ int cgroup_attach(struct cgroup *cg, pid_t pid, int cloned_in, const char **why)
 /* Kills every process of the cgroup; -1 when there is none to kill through. */
 int cgroup_kill(const struct cgroup *cg);
 
+/* Kills every process of the cgroup (cgroup.kill, or the freezer). */
+void cgroup_kill_all(const struct cgroup *cg);
+
+/* Removes its directories, waiting up to wait_ms for each busy one; how
+ * many are left. */
+int cgroup_remove_dirs(const struct cgroup *cg, long wait_ms);
+
 /* 1 if the memory limit killed something. */
 int cgroup_oom_killed(const struct cgroup *cg);
 
@@ -55,9 +62,10 @@ int cgroup_oom_killed(const struct cgroup *cg);
 void cgroup_remove(struct cgroup *cg);
 
 /* Starts the watcher (double-forked, in a session of its own, none of our
- * descriptors but its pipe), before cgroup_create, which tells it of each
- * directory before making it: when the pipe ends without our word that the
- * cgroup is gone (mocker was killed), it kills the cgroup and removes it. */
+ * descriptors but its pipe; the monitor program, setup/monitor/watch.c),
+ * before cgroup_create, which tells it of each directory before making
+ * it: when the pipe ends without our word that the cgroup is gone (mocker
+ * was killed), it kills the cgroup and removes it. */
 int cgroup_guard(struct cgroup *cg);
 
 #endif

@@ -549,3 +549,15 @@ cmd_inspect(int argc, char **argv)
 	printf("\n]\n");
 	return fflush(stdout) == 0 ? rc : 1;
 }
+
+int
+cmd_ended(int argc, char **argv)
+{
+	struct ctr c;
+
+	if (argc != 4)
+		return EXIT_SETUP;
+	if (find_container("_ended", argv[1], &c) < 0)
+		return 1;
+	return ctr_ended(&c, atoi(argv[2]), atoi(argv[3])) < 0 ? 1 : 0;
+}

@@ -382,6 +382,18 @@ ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx)
 }
 
 int
+ctr_ended(struct ctr *c, int code, int oom)
+{
+	c->status = CTR_EXITED;
+	c->exit_code = code;
+	c->oom = oom;
+	if (oom)
+		snprintf(c->reason, sizeof c->reason, "out of memory");
+	c->finished = ctr_now();
+	return c->auto_remove ? ctr_remove(c) : ctr_save(c);
+}
+
+int
 ctr_remove(const struct ctr *c)
 {
 	const char *root = ctr_root();

@@ -64,6 +64,10 @@ int ctr_find(const char *what, struct ctr *c);
  * non-zero. */
 int ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx);
 
+/* Records that a detached container ended (code: N, 128+signal; oom: its
+ * memory limit killed something): saved, or removed with --rm. */
+int ctr_ended(struct ctr *c, int code, int oom);
+
 /* Removes the container's directory and its name. */
 int ctr_remove(const struct ctr *c);
 

@@ -38,6 +38,7 @@
 #include "initfd.h"
 #include "hostname.h"
 #include "log.h"
+#include "monitor_exec.h"
 #include "run.h"
 #include "terminal.h"
 #include "seccomp_filter.h"
@@ -122,12 +123,6 @@ register_container(struct container *ct, const struct config *c)
 	ct->ctr = &ctr;
 	state_keeper = getpid();
 	log_at_exit(forget_unstarted);
-}
-
-static void
-forget_container(void *c)
-{
-	ctr_remove(c);
 }
 
 
@@ -487,6 +482,7 @@ main(int argc, char **argv)
 	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, &ct.sigmask, 8) < 0)
 		die_errno(EXIT_SETUP, "cannot block signals");
 	signal(SIGCHLD, SIG_DFL);
+	mocker_argv = argv;
 	if ((first = global_options(argc, argv)) >= argc) {
 		fputs(usage, stderr);
 		return EXIT_SETUP;
@@ -517,6 +513,8 @@ main(int argc, char **argv)
 			return cmd_rm(argc, argv);
 		if (strcmp(cmd, "inspect") == 0)
 			return cmd_inspect(argc, argv);
+		if (strcmp(cmd, "_ended") == 0)
+			return cmd_ended(argc, argv);
 		if (strcmp(cmd, "exec") == 0) {
 			/* as run: signals held for the container */
 			syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, NULL, 8);
@@ -541,8 +539,12 @@ main(int argc, char **argv)
 	 * is made, so that a mocker killed at any point leaves none. */
 	note("start the cgroup's watcher");
 	if (!cfg.detach) { /* a foreground run leaves nothing, even killed */
-		ct.cg.on_death = forget_container;
-		ct.cg.on_death_arg = &ctr;
+		static char link[PATH_MAX + 160];
+		if (ctr.named && ctr_root())
+			snprintf(link, sizeof link, "%s/names/%s", ctr_root(), ctr.name);
+		ct.cg.forget_file = ctr.dir;
+		ct.cg.forget_link = link[0] ? link : NULL;
+		ct.cg.forget_id = ctr.id;
 	}
 	if (cgroup_guard(&ct.cg) < 0)
 		die_errno(EXIT_SETUP, "cannot start the cgroup watcher");

@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "file.h"
 #include "log.h"
+#include "monitor_exec.h"
 #include "fdpass.h"
 #include "idmap.h"
 #include "run.h"
@@ -361,16 +362,7 @@ ended(struct container *ct, int code, int oom)
 		return;
 	}
 	ctrlog_close(&ct->log);
-	c->status = CTR_EXITED;
-	c->exit_code = code;
-	c->oom = oom;
-	if (c->oom)
-		snprintf(c->reason, sizeof c->reason, "out of memory");
-	c->finished = ctr_now();
-	if (c->auto_remove)
-		ctr_remove(c);
-	else
-		ctr_save(c);
+	ctr_ended(c, code, oom);
 }
 
 /* The container's first process, in its new namespaces and, where there
@@ -556,6 +548,11 @@ run_container(struct container *ct)
 	if (started(ct, &f, sync[0])) {
 		/* it ended before its init ran: told to the foreground already */
 	} else if (ct->term.mode != TERM_NONE && terminal_parent_start(&ct->term, sync[0]) == 0) {
+		/* -d: the rest is the monitor program's, which takes less of
+		 * the host, where the init is ours (a foreign one is watched
+		 * until it takes signals: that stays here) */
+		if (ct->ctr && ct->ctr->detached && f.ready && f.mocker_init)
+			monitor_take_over(ct, pid); /* returns when it could not */
 		terminal_raw(&ct->term);
 		terminal_relay(&ct->term, on_signal, ms_until_kill, &f);
 		terminal_restore();

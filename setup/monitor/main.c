@@ -1,0 +1,18 @@
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "monitor.h"
+
+int
+main(void)
+{
+	const char *role = getenv("MOCKER_MONITOR");
+
+	prctl(PR_SET_NAME, "mocker"); /* not the memory file's number */
+	if (role && strcmp(role, "watch") == 0)
+		return monitor_watch();
+	if (role && strcmp(role, "run") == 0)
+		return monitor_detached();
+	return 2; /* not for use by hand */
+}

@@ -1,0 +1,8 @@
+/* The monitor program (setup/monitor/), built first, carried as data. */
+	.section .rodata
+	.balign 16
+	.globl monitor_elf, monitor_elf_end
+monitor_elf:
+	.incbin MONITOR_ELF
+monitor_elf_end:
+	.section .note.GNU-stack, "", @progbits
