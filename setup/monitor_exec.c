@@ -12,7 +12,8 @@
 #include "monitor_exec.h"
 
 /* The program, linked in by monitor_elf.S. */
-extern const char monitor_elf[], monitor_elf_end[];
+extern const char monitor_elf[];
+extern const unsigned long monitor_elf_size;
 
 char **mocker_argv;
 
@@ -23,7 +24,7 @@ monitor_exec(char *const env[])
 
 	if ((fd = memfd_create("mocker", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
 		return -1;
-	if (write_all(fd, monitor_elf, (size_t)(monitor_elf_end - monitor_elf)) < 0 ||
+	if (write_all(fd, monitor_elf, monitor_elf_size) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
 		goto fail;
 	/* (a close-on-exec descriptor execs: the program is not a script) */
