@@ -99,6 +99,7 @@ header(const char *field)
 		{ ".ID", "CONTAINER ID" }, { ".Names", "NAMES" }, { ".Status", "STATUS" },
 		{ ".State", "STATE" }, { ".Command", "COMMAND" }, { ".CreatedAt", "CREATED AT" },
 		{ ".RunningFor", "CREATED" }, { ".Pid", "PID" }, { ".Image", "IMAGE" },
+		{ ".Ports", "PORTS" },
 	};
 	size_t i;
 
@@ -153,6 +154,8 @@ print_format(FILE *f, const char *fmt, const struct ctr *c)
 			fprintf(f, "%d", running(c) ? (int)c->pid : 0);
 		else if (IS(".Image"))
 			fputs(c->rootfs, f);
+		else if (IS(".Ports"))
+			fputs(running(c) ? c->ports : "", f);
 #undef IS
 		p = end + 1;
 	}
@@ -233,7 +236,7 @@ cmd_ps(int argc, char **argv)
 		die(EXIT_SETUP, "ps: %s: %s", ctr_root_name(), strerror(errno));
 	if (!ps.format)
 		ps.format = "table {{.ID}}\\t{{.Names}}\\t{{.Command}}\\t{{.RunningFor}}\\t"
-		            "{{.Status}}\\t{{.Pid}}";
+		            "{{.Status}}\\t{{.Ports}}\\t{{.Pid}}";
 	if (!ps.quiet && strncmp(ps.format, "table", 5) == 0) {
 		ps.format += 5 + strspn(ps.format + 5, " ");
 		if (!(ps.table = open_memstream(&ps.rows, &ps.size)))
@@ -502,6 +505,43 @@ json_time(long long ns)
 	printf("\"%s.%09lldZ\"", buf, ns % 1000000000LL);
 }
 
+/* "0.0.0.0:8080->80/tcp, ..." as Docker's NetworkSettings.Ports:
+ * "80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}] (a range is
+ * written as it is). */
+static void
+json_ports(const char *ports)
+{
+	char buf[sizeof ((struct ctr *)0)->ports], *p, *next, *arrow, *colon;
+	int first = 1;
+
+	snprintf(buf, sizeof buf, "%s", ports);
+	for (p = buf; *p; p = next) {
+		if ((next = strstr(p, ", ")))
+			*next++ = 0;
+		else
+			next = p + strlen(p);
+		while (*next == ' ')
+			next++;
+		if (!(arrow = strstr(p, "->")) || !(colon = strrchr(p, ':')) || colon > arrow)
+			continue;
+		*arrow = *colon = 0;
+		if (p[0] == '[') { /* [::1] */
+			p++;
+			colon[-1] = 0;
+		}
+		printf("%s\n        ", first ? "" : ",");
+		json_str(arrow + 2);
+		printf(": [{\"HostIp\": ");
+		json_str(p);
+		printf(", \"HostPort\": ");
+		json_str(colon + 1);
+		printf("}]");
+		first = 0;
+	}
+	if (!first)
+		printf("\n      ");
+}
+
 int
 cmd_inspect(int argc, char **argv)
 {
@@ -543,7 +583,9 @@ cmd_inspect(int argc, char **argv)
 		json_str(logpath);
 		printf(",\n    \"CgroupPath\": ");
 		json_str(c.cgroup);
-		printf("\n  }");
+		printf(",\n    \"NetworkSettings\": {\n      \"Ports\": {");
+		json_ports(running(&c) ? c.ports : "");
+		printf("}\n    }\n  }");
 		first = 0;
 	}
 	printf("\n]\n");
@@ -560,4 +602,46 @@ cmd_ended(int argc, char **argv)
 	if (find_container("_ended", argv[1], &c) < 0)
 		return 1;
 	return ctr_ended(&c, atoi(argv[2]), atoi(argv[3])) < 0 ? 1 : 0;
+}
+
+/* mocker port NAME [CTR_PORT[/PROTO]]: its published ports, as Docker
+ * prints them ("80/tcp -> 0.0.0.0:8080"), from "0.0.0.0:8080->80/tcp". */
+int
+cmd_port(int argc, char **argv)
+{
+	char want[32] = "", *p, *next, *arrow;
+	int found = 0;
+	struct ctr c;
+
+	if (argc < 2 || argc > 3 || argv[1][0] == '-')
+		die(EXIT_SETUP, "port: expected a container (usage: mocker port NAME "
+		    "[CTR_PORT[/tcp|/udp]])");
+	if (argc == 3)
+		snprintf(want, sizeof want, "%s%s", argv[2], strchr(argv[2], '/') ? "" : "/tcp");
+	if (find_container("port", argv[1], &c) < 0)
+		return 1;
+	if (!running(&c))
+		die(1, "port: %s is not running", argv[1]);
+	for (p = c.ports; *p; p = next) {
+		next = strstr(p, ", ");
+		if (next) {
+			*next = 0;
+			next += 2;
+		} else {
+			next = p + strlen(p);
+		}
+		if (!(arrow = strstr(p, "->")))
+			continue;
+		*arrow = 0;
+		if (want[0] && strcmp(arrow + 2, want) != 0)
+			continue;
+		found++;
+		if (want[0])
+			printf("%s\n", p);
+		else
+			printf("%s -> %s\n", arrow + 2, p);
+	}
+	if (want[0] && !found)
+		die(1, "port: %s: no public port '%s' published", argv[1], argv[2]);
+	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -17,6 +17,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_port(int argc, char **argv);
 /* Internal, run by a detached container's monitor program when the
  * container ended: _ended ID CODE OOM. */
 int cmd_ended(int argc, char **argv);

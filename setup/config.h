@@ -15,6 +15,7 @@
 #define MAX_ULIMITS 16
 #define MAX_GROUPS  32   /* --group-add */
 #define TMPFS_MAX_OPTIONS 8
+#define MAX_PUBLISH 64   /* -p, ranges counted once */
 
 #define IMAGE_INIT   "/sbin/init"   /* the image's own init, used when present */
 #define BOUND_INIT   "/dev/init"    /* the name the host's mocker-init runs under */
@@ -22,7 +23,15 @@
 #define USERNS_SIZE  65536
 #define STOP_TIMEOUT_DEFAULT 10     /* seconds, as Docker */
 
-enum net_mode { NET_NONE, NET_HOST };
+enum net_mode { NET_NONE, NET_HOST, NET_PRIVATE, NET_NS };
+
+/* -p [HOST_IP:][HOST_PORT[-END]]:CTR_PORT[-END][/tcp|/udp], or CTR_PORT[-END] */
+struct publish {
+	const char *spec;            /* as given, for messages */
+	char ip[48];                 /* the host address, "" for all of them */
+	unsigned host, ctr, count;   /* host 0: free ones, picked at the start */
+	int udp;
+};
 
 struct volume {
 	const char *host;
@@ -65,6 +74,10 @@ struct config {
 	int ntmpfs;
 	int read_only;
 	int net;                     /* enum net_mode */
+	int net_given;               /* --net was given (else -p implies private) */
+	const char *net_ns;          /* --net ns:PATH */
+	struct publish publish[MAX_PUBLISH];
+	int npublish;
 	struct host_entry hosts[MAX_HOSTS]; /* --add-host */
 	int nhosts;
 	const char *dns[MAX_DNS], *dns_search[MAX_DNS], *dns_options[MAX_DNS];

@@ -58,6 +58,8 @@ struct container {
 	struct idmaps maps;        /* the user namespace's, when there is one */
 	int init_memfd;            /* the init PID 1 execs: a sealed copy of the */
 	int init_memfd_ours;       /* host's mocker-init (or of --init PATH) */
+	int netns_fd;              /* --net ns:PATH, opened on the host; -1 */
+	pid_t pasta;               /* --net private: its network's pasta; 0 */
 
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* our end of the socket to the launcher */

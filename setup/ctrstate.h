@@ -38,6 +38,7 @@ struct ctr {
 	char command[1024];
 	char rootfs[PATH_MAX];
 	char cgroup[PATH_MAX];
+	char ports[1024];          /* -p, as ps shows them: "0.0.0.0:8080->80/tcp" */
 	int stop_signal, stop_timeout;
 };
 

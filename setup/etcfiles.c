@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "etcfiles.h"
+#include "pasta.h"
 #include "file.h"
 #include "log.h"
 #include "mountapi.h"
@@ -60,7 +61,8 @@ make_hosts(const struct config *c, const char *hostname, struct text *t)
 }
 
 /* --net host: the host's, with --dns and --dns-search in place of its
- * nameservers and search list; no network: one that resolves nothing. */
+ * nameservers and search list; --net private: pasta's forwarder; no
+ * network: one that resolves nothing. */
 static void
 make_resolv(const struct config *c, struct text *t)
 {
@@ -82,6 +84,14 @@ make_resolv(const struct config *c, struct text *t)
 				continue;
 			add(t, "%s\n", line);
 		}
+	} else if (c->net == NET_PRIVATE) {
+		/* pasta forwards it to the host's resolver (pasta.h) */
+		if (!c->ndns)
+			add(t, "# mocker: pasta forwards this address to the host's resolver\n"
+			       "nameserver %s\n", PASTA_DNS);
+	} else if (c->net == NET_NS) {
+		add(t, "# mocker: a joined network namespace (--net ns:); give --dns for\n"
+		       "# a resolver it reaches.\n");
 	} else {
 		add(t, "# mocker: this container has no network (--net none): names not in\n"
 		       "# /etc/hosts do not resolve.\n");

@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +38,7 @@
 #include "chown.h"
 #include "file.h"
 #include "option_values.h"
+#include "publish.h"
 #include "initfd.h"
 #include "hostname.h"
 #include "log.h"
@@ -58,6 +62,7 @@ static const char usage[] =
 "  wait NAME...                                 wait for it to end; its exit code\n"
 "  rm [-f] NAME...                              forget an exited one (-f: kill it)\n"
 "  inspect NAME...                              its state, as JSON\n"
+"  port NAME [CTR_PORT[/udp]]                   its published ports\n"
 "  --help | --version\n"
 "--root DIR (MOCKER_ROOT): where containers' state is kept (/run/mocker for\n"
 "root). See mocker run --help, and mocker(1). MIT license.\n";
@@ -120,6 +125,7 @@ register_container(struct container *ct, const struct config *c)
 		                      i ? " " : "", c->argv[i]);
 	if (!c->argv)
 		snprintf(ctr.command, sizeof ctr.command, "%s", "(the image's)");
+	publish_describe(c, ctr.ports, sizeof ctr.ports);
 	ct->ctr = &ctr;
 	state_keeper = getpid();
 	log_at_exit(forget_unstarted);
@@ -265,7 +271,8 @@ prepare(struct container *ct, const struct config *c)
 	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_memfd = -1;
 	ct->root_idmapped = -1;
 	ct->exec_pidfd = ct->exec ? ct->exec_pidfd : -1;
-	ct->status_fd = -1;
+	ct->status_fd = ct->netns_fd = -1;
+	ct->pasta = 0;
 	for (i = 0; i < MAX_VOLUMES; i++)
 		ct->volume_idmapped[i] = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
@@ -291,6 +298,13 @@ prepare(struct container *ct, const struct config *c)
 		die_errno(EXIT_SETUP, "--init '%s'", c->init_path);
 	if (c->overlay_upper && stat(c->overlay_upper, &st) == 0 && !S_ISDIR(st.st_mode))
 		die(EXIT_SETUP, "--overlay '%s': not a directory", c->overlay_upper);
+	if (c->net == NET_NS && !ct->exec) {
+		if ((ct->netns_fd = open(c->net_ns, O_RDONLY | O_CLOEXEC)) < 0)
+			die_errno(EXIT_SETUP, "--net ns:%s", c->net_ns);
+		if (ioctl(ct->netns_fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+			die(EXIT_SETUP, "--net ns:%s: not a network namespace (a file such as "
+			    "/run/netns/NAME or /proc/PID/ns/net)", c->net_ns);
+	}
 	find_host_init(ct);
 	/* What PID 1 runs is a sealed copy of the init, made here on the host;
 	 * our init also runs the image's own /sbin/init and --no-init's
@@ -513,6 +527,8 @@ main(int argc, char **argv)
 			return cmd_rm(argc, argv);
 		if (strcmp(cmd, "inspect") == 0)
 			return cmd_inspect(argc, argv);
+		if (strcmp(cmd, "port") == 0)
+			return cmd_port(argc, argv);
 		if (strcmp(cmd, "_ended") == 0)
 			return cmd_ended(argc, argv);
 		if (strcmp(cmd, "exec") == 0) {
@@ -529,6 +545,15 @@ main(int argc, char **argv)
 		static char me[48];
 		snprintf(me, sizeof me, "%u:%u", (unsigned)getuid(), (unsigned)getgid());
 		cfg.user = me;
+	}
+	if (cfg.npublish) {
+		const struct publish *bad;
+		unsigned port;
+		if (publish_reserve(&cfg, &bad, &port) < 0)
+			die(EXIT_SETUP, "-p '%s': %s host port %u/%s%s", bad->spec,
+			    errno == EADDRINUSE ? "the" : "cannot bind", port, bad->udp ? "udp" : "tcp",
+			    errno == EADDRINUSE ? " is in use" :
+			    errno == EACCES ? ": ports below 1024 need root" : "");
 	}
 	prepare(&ct, &cfg);
 	register_container(&ct, &cfg);

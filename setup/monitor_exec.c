@@ -73,6 +73,7 @@ monitor_take_over(struct container *ct, pid_t pid)
 	ENV("MOCKER_FREEZER_DIR=%s", cg->freezer_dir);
 	ENV("MOCKER_MEMORY_DIR=%s", cg->memory_dir);
 	ENV("MOCKER_MEMORY_V2=%d", cg->memory_v2);
+	ENV("MOCKER_PASTA=%d", (int)ct->pasta);
 #undef ENV
 	for (i = 0; i < n; i++)
 		envp[i] = env[i];

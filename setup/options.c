@@ -14,6 +14,7 @@
 #include "log.h"
 #include "hostname.h"
 #include "option_values.h"
+#include "publish.h"
 
 static const char usage_text[] =
 "usage: mocker run [OPTION]... ROOTFS [COMMAND [ARG]...]\n"
@@ -46,7 +47,12 @@ static const char usage_text[] =
 "      --overlay[=DIR]      copy-on-write root; changes in DIR, else thrown away\n"
 "      --shm-size SIZE      the size of /dev/shm (64m)\n"
 "Network and names\n"
-"      --net none|host      none: own network with loopback (default)\n"
+"      --net MODE           none: a network of its own with only loopback\n"
+"                           (default); private (bridge): its own, reaching\n"
+"                           out through the host (pasta); host: the host's;\n"
+"                           ns:PATH: join that network namespace\n"
+"  -p, --publish [IP:][HOST_PORT:]CTR_PORT[/udp]  a port on the host's\n"
+"                           (implies --net private; IP default 0.0.0.0)\n"
 "      --hostname NAME      hostname (default: from the image directory's name)\n"
 "      --add-host NAME:IP   a line of the container's /etc/hosts\n"
 "      --dns IP, --dns-search DOMAIN, --dns-option OPT  its /etc/resolv.conf\n"
@@ -92,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "shm-size",     required_argument, NULL, OPT_SHM_SIZE },
 	{ "net",          required_argument, NULL, OPT_NET },
 	{ "network",      required_argument, NULL, OPT_NET },
+	{ "publish",      required_argument, NULL, 'p' },
 	{ "add-host",     required_argument, NULL, OPT_ADD_HOST },
 	{ "dns",          required_argument, NULL, OPT_DNS },
 	{ "dns-search",   required_argument, NULL, OPT_DNS_SEARCH },
@@ -165,7 +172,7 @@ config_parse(struct config *c, int argc, char **argv)
 	optind = 1;
 	/* "+": stop at ROOTFS, so the command's options stay its own; ":": a
 	 * missing value is told apart from an unknown option. */
-	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:qhVtid", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:p:qhVtid", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HOSTNAME:
 			if (!hostname_valid(optarg))
@@ -192,13 +199,21 @@ config_parse(struct config *c, int argc, char **argv)
 		case OPT_TMPFS:     opt_tmpfs(c, optarg); break;
 		case OPT_SHM_SIZE:  c->shm_size = opt_size("--shm-size", optarg, 4096); break;
 		case OPT_NET:
+			c->net_given = 1;
 			if (strcmp(optarg, "none") == 0)
 				c->net = NET_NONE;
 			else if (strcmp(optarg, "host") == 0)
 				c->net = NET_HOST;
-			else
-				opt_bad("--net", optarg, "expected none or host");
+			else if (strcmp(optarg, "private") == 0 || strcmp(optarg, "bridge") == 0 ||
+			         strcmp(optarg, "pasta") == 0)
+				c->net = NET_PRIVATE;
+			else if (strncmp(optarg, "ns:", 3) == 0 && optarg[3] == '/') {
+				c->net = NET_NS;
+				c->net_ns = optarg + 3;
+			} else
+				opt_bad("--net", optarg, "expected none, private, host or ns:PATH");
 			break;
+		case 'p':           opt_publish(c, optarg); break;
 		case OPT_ADD_HOST:   opt_add_host(c, optarg); break;
 		case OPT_DNS:        opt_dns(c, optarg); break;
 		case OPT_DNS_SEARCH: opt_dns_search(c, optarg); break;
@@ -266,6 +281,12 @@ config_parse(struct config *c, int argc, char **argv)
 	c->argv = optind < argc ? argv + optind : NULL;
 	if (entrypoint && *entrypoint)
 		c->argv = with_entrypoint(entrypoint, argv + optind, argc - optind);
+	if (c->npublish && c->net_given && c->net != NET_PRIVATE)
+		die(EXIT_SETUP, "-p '%s': publishing a port needs --net private, not --net %s",
+		    c->publish[0].spec, c->net == NET_HOST ? "host" : c->net == NET_NONE ? "none" :
+		    "ns:");
+	if (c->npublish)
+		c->net = NET_PRIVATE;
 	if (c->no_init && c->init_path)
 		die(EXIT_SETUP, "--init and --no-init exclude each other");
 	if (c->no_init && c->restart && strcmp(c->restart, "no") != 0)

@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "file.h"
 #include "log.h"
+#include "pasta.h"
 #include "monitor_exec.h"
 #include "fdpass.h"
 #include "idmap.h"
@@ -255,7 +256,7 @@ clone_flags(const struct container *ct)
 {
 	unsigned long f = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 
-	if (ct->c->net == NET_NONE)
+	if (ct->c->net == NET_NONE || ct->c->net == NET_PRIVATE)
 		f |= CLONE_NEWNET;
 	if (ct->userns)
 		f |= CLONE_NEWUSER;
@@ -531,6 +532,18 @@ run_container(struct container *ct)
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot %s", why);
 	}
+	if (ct->c->net == NET_PRIVATE && !ct->exec) {
+		char said[256];
+		note("connect its network namespace (pasta)");
+		if ((ct->pasta = pasta_start(ct->c, pid, ct->userns, said, sizeof said)) < 0) {
+			ct->pasta = 0;
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			cgroup_remove(&ct->cg);
+			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
+		}
+	}
 	note("tell it to go on");
 	if (send_go(ct, pid, sync[0]) < 0) {
 		code = errno;
@@ -538,6 +551,7 @@ run_container(struct container *ct)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		cgroup_remove(&ct->cg);
+		pasta_stop(ct->pasta);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot make an idmapped mount");
 	}
@@ -575,6 +589,7 @@ run_container(struct container *ct)
 			report("a process was killed: out of memory (--memory limit)");
 	}
 	oom = cgroup_oom_killed(&ct->cg);
+	pasta_stop(ct->pasta); /* its ports are free once mocker returns */
 	/* the state first: once the cgroup is removed, the watcher is told
 	 * all is done and would not remove it if we were killed then */
 	ended(ct, code, oom);

@@ -22,6 +22,7 @@
 #include "caps.h"
 #include "env.h"
 #include "fdpass.h"
+#include "file.h"
 #include "log.h"
 #include "mocker.h"
 #include "net.h"
@@ -169,7 +170,22 @@ step_hostname(struct container *ct, const char **why)
 int
 step_loopback(struct container *ct, const char **why)
 {
-	return ct->c->net == NET_NONE ? net_loopback_up() : 0;
+	return ct->c->net == NET_NONE || ct->c->net == NET_PRIVATE ? net_loopback_up() : 0;
+}
+
+/* --net ns:PATH (opened and checked on the host) */
+int
+step_join_netns(struct container *ct, const char **why)
+{
+	int r;
+
+	if (ct->netns_fd < 0)
+		return 0;
+	*why = ct->c->net_ns;
+	r = setns(ct->netns_fd, CLONE_NEWNET);
+	close_keep_errno(ct->netns_fd);
+	ct->netns_fd = -1;
+	return r;
 }
 
 

@@ -5,7 +5,7 @@
  * log of what the container writes until it ends; mocker stop's SIGTERM
  * becomes the stop signal (the init, mocker-init, passes it on) and the
  * stop timeout, any other signal goes to the init. When the init is
- * reaped, mocker records how
+ * reaped, its network's pasta (a child too) is ended, mocker records how
  * it ended (`mocker _ended`, run from the descriptor of its binary kept
  * open), then the cgroup is removed and the watcher told.
  */
@@ -123,7 +123,7 @@ monitor_detached(void)
 	enum { P_SIG, P_OUT, P_ERR, P_N };
 	struct pollfd p[P_N];
 	unsigned long long all = ~0ULL;
-	pid_t pid = env_int("MOCKER_PID", -1);
+	pid_t pid = env_int("MOCKER_PID", -1), pasta;
 	int stop_timeout = env_int("MOCKER_STOP_TIMEOUT", 10), status = 0, done = 0;
 	long long kill_at = 0;
 	char dir[PATH_MAX];
@@ -185,6 +185,12 @@ monitor_detached(void)
 			p[P_ERR].fd = -1;
 	}
 	ctrlog_close(&log_);
+	if ((pasta = env_int("MOCKER_PASTA", 0)) > 0) {
+		/* its network's pasta: the ports are free once it is recorded */
+		kill(pasta, SIGKILL);
+		while (waitpid(pasta, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	/* the state first: once the cgroup is removed, the watcher is told
 	 * all is done and would not remove it if we were killed then */
 	record_end(env_int("MOCKER_SELF", -1),

@@ -1,0 +1,245 @@
+#!/bin/bash
+# --net private, -p and --net ns: a container's own network, reaching out
+# through the host (pasta), its ports published on the host's.
+#
+# No traffic leaves this machine: every connection here is to 127.0.0.1,
+# to the container's own addresses, or to the gateway address pasta maps
+# to the host's loopback (docs/network.md); DNS goes to a server this test
+# runs on 127.0.0.1, named by a resolv.conf of a private mount namespace.
+# NET_COUNT (default 20) sets the runs of the leak test; make soak: 200.
+# Scripts for containers are single-quoted on purpose (SC2016); bg sets its
+# variable with printf -v, which shellcheck takes for a subshell (SC2031)
+# or an unused one (SC2034).
+# shellcheck disable=SC2016,SC2031,SC2034
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+oneTimeSetUp() {
+	R=$(make_rootfs rootfs)
+	rm -f "$R/dev/null"
+	S=$T/state
+	NETECHO=$HELPERS/netecho
+	LINKS_BEFORE=$(links)
+	RULES_BEFORE=$(nft list ruleset 2>/dev/null)
+}
+
+setUp() { launcher_setUp; }
+suite_tearDown() {
+	m ps -a -q 2>/dev/null | xargs -r "$MOCKER" --root "$S" rm -f >/dev/null 2>&1
+	launcher_tearDown
+	assertEquals "no pasta left" "" "$(pastas)"
+	assertEquals "the host's interfaces are as they were" "$LINKS_BEFORE" "$(links)"
+	assertEquals "the host's nftables rules are as they were" "$RULES_BEFORE" \
+		"$(nft list ruleset 2>/dev/null)"
+}
+
+m() { "$MOCKER" --root "$S" "$@"; }
+links() { ip -o link show | awk -F': ' '{print $2}' | sort; }
+pastas() { pgrep -f '^pasta --foreground' | tr '\n' ' '; }
+free_port() { "$NETECHO" free "${1:-tcp}"; }
+ask() { "$NETECHO" ask "$@" 2>&1; }
+# port_free PORT [tcp|udp]: nothing holds it on the host
+port_free() {
+	! ss -Hln"${2:0:1}" "sport = :$1" | grep -q .
+}
+
+test_private_network_inside() {
+	local out
+	out=$(run --net private "$R" sh -c 'cat /sys/class/net/lo/operstate; ls /sys/class/net;
+		ip -4 route | grep ^default; ip -4 -o addr show dev eth0 | grep -c inet;
+		cat /etc/resolv.conf')
+	assertEquals "exit 0" 0 $?
+	echo "$out" | grep -qx "eth0" || fail "an interface: $out"
+	echo "$out" | grep -q "^default via " || fail "a default route: $out"
+	echo "$out" | grep -qx "1" || fail "an IPv4 address: $out"
+	echo "$out" | grep -qx "nameserver 169.254.1.1" || fail "pasta's DNS forwarder: $out"
+	assertEquals "bridge is its alias (Docker's word)" "eth0" \
+		"$(run --net bridge "$R" ls /sys/class/net | grep eth0)"
+	assertEquals "--dns still wins" "nameserver 192.0.2.53" \
+		"$(run --net private --dns 192.0.2.53 "$R" grep nameserver /etc/resolv.conf)"
+	assertEquals "no network stays the default: loopback only" "lo" \
+		"$(run "$R" ls /sys/class/net)"
+	assertEquals "and nothing was left running" "" "$(pastas)"
+}
+
+test_publish_tcp_and_udp() {
+	local tp up ap out
+	tp=$(free_port)
+	up=$(free_port udp)
+	m run -d --name pub -p "$tp:80" -p "127.0.0.1:$up:$up/udp" -p 90 "$R" \
+		sh -c 'netecho serve tcp 80 & netecho serve udp '"$up"' & netecho serve tcp 90 & wait' \
+		>/dev/null || fail "run -d"
+	wait_until 5 '[ "$(ask tcp 127.0.0.1 "$tp" hi)" = "echo: hi" ]' ||
+		fail "TCP on the default address, from 127.0.0.1: $(ask tcp 127.0.0.1 "$tp" hi)"
+	assertEquals "UDP on 127.0.0.1" "echo: hu" "$(ask udp 127.0.0.1 "$up" hu)"
+	ss -Hltn "sport = :$tp" | grep -q '0.0.0.0:\|\*:' || fail "default 0.0.0.0: $(ss -ltn)"
+	assertEquals "127.0.0.1 only where asked" "127.0.0.1:$up" \
+		"$(ss -Hlun "sport = :$up" | awk '{print $4}')"
+	ap=$(m port pub 90 | sed 's/.*://')
+	[ -n "$ap" ] || fail "-p 90: a port picked: $(m port pub)"
+	assertEquals "-p CTR_PORT: the picked one works" "echo: x" "$(ask tcp 127.0.0.1 "$ap" x)"
+	assertEquals "mocker port" "80/tcp -> 0.0.0.0:$tp
+$up/udp -> 127.0.0.1:$up
+90/tcp -> 0.0.0.0:$ap" "$(m port pub)"
+	m ps --format '{{.Ports}}' | grep -q "0.0.0.0:$tp->80/tcp" || fail "ps: $(m ps)"
+	m inspect pub | grep -q "\"80/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"$tp\"}\]" ||
+		fail "inspect: $(m inspect pub)"
+	out=$(m exec pub netecho ask tcp 127.0.0.1 80 in)
+	assertEquals "exec joins its network" "echo: in" "$out"
+	m rm -f pub >/dev/null
+	wait_until 5 'port_free "$tp" tcp && port_free "$up" udp' || fail "ports freed: $(ss -ltun)"
+}
+
+test_two_containers_at_once() {
+	local a b
+	a=$(free_port)
+	b=$(free_port)
+	[ "$a" = "$b" ] && b=$((b + 1))
+	m run -d --name one -p "$a:80" "$R" netecho serve tcp 80 >/dev/null
+	m run -d --name two -p "$b:80" "$R" netecho serve tcp 80 >/dev/null
+	wait_until 5 '[ "$(ask tcp 127.0.0.1 "$a" 1)" = "echo: 1" ]' || fail "one: $(ask tcp 127.0.0.1 "$a" 1)"
+	wait_until 5 '[ "$(ask tcp 127.0.0.1 "$b" 2)" = "echo: 2" ]' || fail "two: $(ask tcp 127.0.0.1 "$b" 2)"
+	m rm -f one two >/dev/null
+}
+
+test_reaches_a_server_on_the_host() {
+	local p u s1 s2
+	p=$(free_port)
+	u=$(free_port udp)
+	bg s1 "$NETECHO" serve tcp "$p" 127.0.0.1
+	bg s2 "$NETECHO" serve udp "$u" 127.0.0.1
+	wait_until 5 '! port_free "$p" tcp && ! port_free "$u" udp'
+	assertEquals "TCP to the host's loopback, through the gateway address" "echo: out" \
+		"$(run --net private "$R" netecho ask tcp gw "$p" out)"
+	assertEquals "UDP likewise" "echo: out" "$(run --net private "$R" netecho ask udp gw "$u" out)"
+	assertNotEquals "control: without a network, nothing" "echo: out" \
+		"$(run "$R" netecho ask tcp 127.0.0.1 "$p" out 2>&1)"
+}
+
+# DNS: the host's resolver, as pasta finds it in the host's resolv.conf -
+# here one of a private mount namespace, naming a server this test runs.
+dns_through_host() {
+	mount --bind "$T/resolv.conf" /etc/resolv.conf || return 1
+	"$NETECHO" serve udp 53 127.0.0.1 >/dev/null &
+	wait_until 5 '! port_free 53 udp'
+	"$MOCKER" run --net private "$R" netecho ask udp 169.254.1.1 53 query
+	kill $!
+}
+
+test_dns_reaches_the_hosts_resolver() {
+	port_free 53 udp || startSkipping
+	echo "nameserver 127.0.0.1" >"$T/resolv.conf"
+	export -f dns_through_host port_free wait_until
+	assertEquals "a query to the container's nameserver reaches the host's" "echo: query" \
+		"$(T=$T R=$R NETECHO=$NETECHO MOCKER=$MOCKER unshare -m bash -c dns_through_host)"
+}
+
+test_bad_publish() {
+	local p s mode
+	run -p 80:8x "$R" true >/dev/null 2>"$T/err"
+	assertEquals "malformed: 125" 125 $?
+	assertEquals "one line, quoting it" \
+		"mocker: -p '80:8x': expected [HOST_IP:][HOST_PORT:]CTR_PORT[/tcp|/udp], ports 1-65535 or ranges of them (8000-8010) (see mocker run --help)" \
+		"$(cat "$T/err")"
+	run -p 80/sctp "$R" true >/dev/null 2>"$T/err"
+	assertEquals "sctp: 125" 125 $?
+	assertEquals "mocker: -p '80/sctp': the protocol is tcp or udp (see mocker run --help)" "$(cat "$T/err")"
+	run -p 8000-8002:80-81 "$R" true >/dev/null 2>"$T/err"
+	assertEquals "ranges of two lengths: 125" 125 $?
+	p=$(free_port)
+	bg s "$NETECHO" serve tcp "$p" 127.0.0.1
+	wait_until 5 '! port_free "$p" tcp'
+	run -p "$p:80" "$R" true >/dev/null 2>"$T/err"
+	assertEquals "taken: 125" 125 $?
+	assertEquals "taken: one line" "mocker: -p '$p:80': the host port $p/tcp is in use" "$(cat "$T/err")"
+	for mode in host none ns:/proc/self/ns/net; do
+		run --net "$mode" -p 8080:80 "$R" true >/dev/null 2>"$T/err"
+		assertEquals "--net $mode -p: 125" 125 $?
+		assertEquals "mocker: -p '8080:80': publishing a port needs --net private, not --net ${mode%%/*}" \
+			"$(cat "$T/err")"
+	done
+	run --net frob "$R" true >/dev/null 2>"$T/err"
+	assertEquals "mocker: --net 'frob': expected none, private, host or ns:PATH (see mocker run --help)" \
+		"$(cat "$T/err")"
+	assertEquals "nothing left" "" "$(m ps -a -q)"
+}
+
+test_join_a_network_namespace() {
+	local holder
+	# a network namespace bound to a file, as ip netns add makes one
+	bg holder unshare -n sleep 300
+	wait_until 5 '[ "$(readlink "/proc/$holder/ns/net")" != "$(readlink /proc/self/ns/net)" ]'
+	touch "$T/netns"
+	mount --bind "/proc/$holder/ns/net" "$T/netns" || { fail "bind"; return; }
+	nsenter --net="$T/netns" ip link add probe0 type veth peer name probe1 ||
+		{ fail "a veth pair in it"; return; }
+	assertEquals "its interfaces" "lo probe0 probe1" \
+		"$(run --net "ns:$T/netns" "$R" ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
+	run --net ns:/etc/hostname "$R" true >/dev/null 2>"$T/err"
+	assertEquals "not a namespace: 125" 125 $?
+	assertEquals "mocker: --net ns:/etc/hostname: not a network namespace (a file such as /run/netns/NAME or /proc/PID/ns/net)" \
+		"$(cat "$T/err")"
+	umount "$T/netns"
+}
+
+test_rootless_publish() {
+	local img=$T/own mocker p out tun
+	tun=$(stat -c %a /dev/net/tun)
+	# Debian's udev rule makes /dev/net/tun 0666; this machine has no udev
+	chmod 0666 /dev/net/tun
+	rm -rf "$img"
+	cp -a "$R" "$img"
+	chown -R 65534:65534 "$img"
+	mocker=$(mocker_for_all)
+	p=$(free_port)
+	out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR \
+		"$mocker" run -q -d -p "$p:80" "$img" netecho serve tcp 80 2>&1)
+	wait_until 5 '[ "$(ask tcp 127.0.0.1 "$p" me)" = "echo: me" ]' ||
+		fail "rootless -p: $out $(ask tcp 127.0.0.1 "$p" me)"
+	pgrep -u 65534 -f '^pasta --foreground' >/dev/null || fail "pasta runs as the user"
+	(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR \
+		"$mocker" rm -f "${out:0:12}" >/dev/null 2>&1)
+	wait_until 5 'port_free "$p" tcp' || fail "freed"
+	chmod "$tun" /dev/net/tun
+	rm -rf "$img"
+}
+
+# A run with -p killed with SIGKILL (mocker, or a detached one's monitor).
+test_kill_9_leaves_nothing() {
+	local p q mk id
+	p=$(free_port)
+	bg mk "$MOCKER" run -p "$p:80" "$R" netecho serve tcp 80
+	wait_until 5 '[ "$(ask tcp 127.0.0.1 "$p" k)" = "echo: k" ]' || fail "up"
+	kill -KILL "$mk"
+	wait "$mk" 2>/dev/null
+	wait_until 5 '[ -z "$(pastas)" ] && port_free "$p" tcp' || fail "pasta and port: $(pastas)"
+	q=$(free_port)
+	id=$(m run -d -p "$q:80" "$R" netecho serve tcp 80)
+	wait_until 5 '[ "$(ask tcp 127.0.0.1 "$q" k)" = "echo: k" ]' || fail "up -d"
+	kill -KILL "$(m inspect "$id" | sed -n 's/.*"MonitorPid": \([0-9]*\).*/\1/p')"
+	wait_until 5 '[ -z "$(pastas)" ] && port_free "$q" tcp' || fail "-d: pasta and port: $(pastas)"
+	m rm -f "$id" >/dev/null
+}
+
+test_many_runs_leave_nothing() {
+	local i p pid ports=()
+	for i in $(seq "${NET_COUNT:-20}"); do
+		p=$(free_port)
+		ports+=("$p")
+		if [ $((i % 4)) = 0 ]; then
+			bg pid "$MOCKER" run -p "$p:80" "$R" netecho serve tcp 80
+			wait_until 5 '[ "$(ask tcp 127.0.0.1 "$p" n)" = "echo: n" ]' || fail "run $i: up"
+			kill -KILL "$pid"
+			wait "$pid" 2>/dev/null
+		else
+			run -p "$p:80" -p "$p:81/udp" "$R" true || fail "run $i"
+		fi
+	done
+	wait_until 5 '[ -z "$(pastas)" ]' || fail "pasta left: $(pastas)"
+	for p in "${ports[@]}"; do
+		{ port_free "$p" tcp && port_free "$p" udp; } ||
+			fail "port $p held: $(ss -Hlntu "sport = :$p")"
+	done
+}
+
+. shunit2
