@@ -7,7 +7,7 @@
 #   make test         the test suites (as root; installs what they need);
 #                     REPEAT=N runs them N times over
 #   make check        cppcheck, a -Werror build, static and size checks
-#   make soak         the lifecycle at full count (100 containers)
+#   make soak         the lifecycle at full count (100 containers), 200 runs with -p
 #   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
 #   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
 #
@@ -56,7 +56,8 @@ INIT_SRC   = $(wildcard init/*.c)
 SETUP_SRC  = $(filter-out setup/seccomp_gen.c,$(wildcard setup/*.c))
 # The monitor program (setup/monitor/, carried inside mocker): its own
 # files and the few of the launcher's it shares.
-MONITOR_SRC = $(wildcard setup/monitor/*.c) setup/cgroup_end.c setup/ctrlog.c setup/file.c
+MONITOR_SRC = $(wildcard setup/monitor/*.c) setup/cgroup_end.c setup/ctrlog.c setup/file.c \
+	setup/watch.c
 COMMON_SRC = $(wildcard common/*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
@@ -175,9 +176,10 @@ run: all $(B)/images/busybox/.stamp
 test: all helpers images
 	$(Q)sh tests/run.sh $(if $(REPEAT),--repeat $(REPEAT))
 
-# Longer runs than make test allows: 100 detached containers.
+# Longer runs than make test allows: 100 detached containers, 200 runs
+# with -p.
 soak: all helpers images
-	$(Q)sh tests/run.sh tests/soak_lifecycle.sh
+	$(Q)NET_COUNT=200 sh tests/run.sh tests/soak_lifecycle.sh tests/network_test.sh
 
 check: all
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"

@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "file.h"
 #include "monitor_exec.h"
+#include "watch.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -321,10 +322,13 @@ cgroup_attach(struct cgroup *cg, pid_t pid, int cloned_in, const char **why)
 static struct watching {
 	int fd;
 	char *env[8];
+	const struct cgroup *cg;
 } watching;
 static char middle_stack[65536] __attribute__((aligned(16)));
 
-/* The watcher, a copy of us: the monitor program in its place. */
+/* The watcher, a copy of us: the monitor program in its place, which
+ * holds less of the host (nobody waits for its exec); if that cannot
+ * start, this copy watches. */
 static __attribute__((noreturn)) void
 watch(struct watching *w)
 {
@@ -344,22 +348,19 @@ watch(struct watching *w)
 	syscall(SYS_close_range, (unsigned)w->fd + 1, ~0U, 0);
 	fcntl(w->fd, F_SETFD, 0);
 	monitor_exec(w->env);
-	_exit(127);
+	watch_cgroup(w->fd, w->cg->forget_file, w->cg->forget_link, w->cg->forget_id);
+	_exit(0);
 }
 
-/* Shares our memory: raw system calls only. The watcher is a copy, and
- * we go on once it runs the monitor program, or failed to (CLONE_VFORK). */
+/* Shares our memory: raw system calls only. The watcher, a copy, runs on
+ * its copy of this stack. */
 static int
 middle(void *arg)
 {
-	siginfo_t si = { 0 };
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 
 	if (pid == 0)
 		watch(arg);
-	if (pid > 0 && syscall(SYS_waitid, P_PID, pid, &si, WEXITED | WNOHANG, NULL) == 0 &&
-	    si.si_pid == pid)
-		syscall(SYS_exit, 1); /* it could not exec */
 	syscall(SYS_exit, pid < 0 ? 1 : 0);
 	return 0;
 }
@@ -377,6 +378,7 @@ cgroup_guard(struct cgroup *cg)
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	watching.fd = p[0];
+	watching.cg = cg;
 	watching.env[n++] = "MOCKER_MONITOR=watch";
 	snprintf(fd_env, sizeof fd_env, "MOCKER_WATCH_FD=%d", p[0]);
 	watching.env[n++] = fd_env;

@@ -1,8 +1,9 @@
 /*
  * The cgroup watcher: started before the container's cgroup is made, it
  * outlives a launcher (or a monitor) killed with SIGKILL and then kills
- * the cgroup and removes it, and forgets a foreground run's state. On the
- * pipe it is told of each directory before it is made ("+DIR\n", "-DIR\n"
+ * the cgroup and removes it, and forgets a foreground run's state. It is
+ * the monitor program's part, or, when that cannot start, runs in the
+ * copy of mocker that would have run it. On the pipe it is told of each directory before it is made ("+DIR\n", "-DIR\n"
  * when it was not), then 'd' (done: nothing to do) or 'r' (the cgroup's
  * last processes are still exiting: remove the directories only, kill
  * nothing, as their names could be a new container's by then).
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "monitor.h"
+#include "watch.h"
 
 static struct cgroup cg;
 
@@ -87,22 +88,16 @@ forget(const char *file, const char *link, const char *id)
 		unlink(file);
 }
 
-int
-monitor_watch(void)
+void
+watch_cgroup(int fd, const char *forget_file, const char *forget_link, const char *forget_id)
 {
-	const char *fd = getenv("MOCKER_WATCH_FD");
-	char c;
+	char c = listen_to_launcher(fd);
 
-	if (!fd)
-		return 2;
-	c = listen_to_launcher(atoi(fd));
 	if (c == 'r') {
 		cgroup_remove_dirs(&cg, 10000);
 	} else if (c != 'd') {
 		cgroup_kill_all(&cg);
 		cgroup_remove_dirs(&cg, 5000);
-		forget(getenv("MOCKER_FORGET"), getenv("MOCKER_FORGET_LINK"),
-		       getenv("MOCKER_FORGET_ID"));
+		forget(forget_file, forget_link, forget_id);
 	}
-	return 0;
 }
