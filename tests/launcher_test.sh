@@ -371,7 +371,7 @@ test_bad_input() {
 	bad_run run -Z "$R" true
 	bad_run run --hostname "$(printf 'a%.0s' $(seq 65))" "$R" true
 	bad_run run --hostname "bad_name" "$R" true
-	bad_run run --net bridge "$R" true
+	bad_run run --net frob "$R" true
 	bad_run run --memory lots "$R" true
 	bad_run run
 	bad_run frobnicate
@@ -398,7 +398,7 @@ test_every_option_says_what_is_wrong() {
 	bad_text "--volume 'rx': unknown option (ro, rw, U, idmap, z, Z) $see" run -v "$T:/x:rx" "$R"
 	bad_text "--volume 'a:/b': paths must be absolute $see" run -v a:/b "$R"
 	bad_text "--tmpfs 'run': expected an absolute path other than / $see" run --tmpfs run "$R"
-	bad_text "--net 'bridge': expected none or host $see" run --net bridge "$R"
+	bad_text "--net 'frob': expected none, private, host or ns:PATH $see" run --net frob "$R"
 	bad_text "--init '': expected a path $see" run --init '' "$R"
 	bad_text "--memory 'lots': expected a size such as 64m $see" run --memory lots "$R"
 	bad_text "--memory '1k': the minimum is 4m $see" run --memory 1k "$R"
