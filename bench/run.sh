@@ -4,7 +4,8 @@
 # (peers and ours interleaved, round after round, since the machine is
 # noisy), written to docs/BENCHMARKS.md with the machine, the versions and
 # the date; bench/lifecycle.sh adds background containers against Podman's
-# conmon, runc exec and podman exec. Each figure is the median of the rounds, with their min-max.
+# conmon, runc exec and podman exec, bench/network.sh --net private and -p
+# against Podman's networks. Each figure is the median of the rounds, with their min-max.
 # BENCH_ROUNDS (default 5) sets the rounds; BENCH_OUT the output file.
 # Fields of a helper's output are split on purpose: set -- $(helper).
 # shellcheck disable=SC2046,SC2086
@@ -333,5 +334,6 @@ ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
 	echo "| mocker run within 10% of unshare+chroot | $m vs $u ms, ratio $(ratio "$m" "$u") | $(verdict le "$(ratio "$m" "$u")" 1.10) |"
 } > "$OUT.new"
 bash bench/lifecycle.sh >> "$OUT.new" || say "bench/lifecycle.sh failed"
+bash bench/network.sh >> "$OUT.new" || say "bench/network.sh failed"
 mv "$OUT.new" "$OUT"
 cat "$OUT"
