@@ -85,6 +85,8 @@ for _ in $(seq "$ROUNDS"); do
 		awk '{printf "%.2f\n", $1 / 1000}' >> "$T/start-none"
 	"$BB/timeit" -q 10 "$B/mocker" run --net private "$IMG" /bin/true | median |
 		awk '{printf "%.2f\n", $1 / 1000}' >> "$T/start-private"
+	"$BB/timeit" -q 10 "$B/mocker" run --net pasta "$IMG" /bin/true | median |
+		awk '{printf "%.2f\n", $1 / 1000}' >> "$T/start-pasta"
 	crun_loop </dev/null | median |
 		awk '{printf "%.2f\n", $1 / 1000}' >> "$T/start-crun"
 	"$BB/timeit" -q 3 $P $PRUN --rm --network none --rootfs "$IMG" /bin/true |
@@ -102,6 +104,10 @@ mp=$(free_port)
 m run -d --name iperf -p "$mp:5201" -p "$((mp + 1)):7" "$ROOT" \
 	sh -c 'iperf3 -s & netecho serve tcp 7 & wait' >/dev/null ||
 	say "mocker run -p failed"
+ap=$(free_port)
+m run -d --name iperf-pasta --net pasta -p "$ap:5201" -p "$((ap + 1)):7" "$ROOT" \
+	sh -c 'iperf3 -s & netecho serve tcp 7 & wait' >/dev/null ||
+	say "mocker run --net pasta -p failed"
 pp=$(free_port)
 p $PRUN -d --name iperf -p "$pp:5201" -p "$((pp + 1)):7" --rootfs "$ROOT" \
 	sh -c 'iperf3 -s & netecho serve tcp 7 & wait' >/dev/null || say "podman run -p failed"
@@ -114,9 +120,11 @@ sleep 1
 gbits() { iperf3 -c 127.0.0.1 -p "$1" -t 3 -J | jq '.end.sum_received.bits_per_second / 1e9'; }
 for _ in $(seq "$ROUNDS"); do
 	gbits "$mp" >> "$T/tp-mocker"
+	gbits "$ap" >> "$T/tp-pasta"
 	gbits "$pp" >> "$T/tp-podman"
 	gbits "$hp" >> "$T/tp-host"
 	lat "$((mp + 1))" >> "$T/lat-mocker"
+	lat "$((ap + 1))" >> "$T/lat-pasta"
 	lat "$((pp + 1))" >> "$T/lat-podman"
 	lat "$((hp + 1))" >> "$T/lat-host"
 done
@@ -124,12 +132,15 @@ done
 # ---------------------------------------------------------------------------
 ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
 sn=$(stats < "$T/start-none") sp=$(stats < "$T/start-private") sc=$(stats < "$T/start-crun")
+sa=$(stats < "$T/start-pasta") ta=$(stats < "$T/tp-pasta") la=$(stats < "$T/lat-pasta")
 pn=$(stats < "$T/start-podman-none") ps=$(stats < "$T/start-podman-slirp")
 tm=$(stats < "$T/tp-mocker") tpp=$(stats < "$T/tp-podman") th=$(stats < "$T/tp-host")
 lm=$(stats < "$T/lat-mocker") lp=$(stats < "$T/lat-podman") lh=$(stats < "$T/lat-host")
 set -- $sn; sn1=$1; set -- $sp; sp1=$1; set -- $pn; pn1=$1; set -- $ps; ps1=$1
 set -- $tm; tm1=$1; set -- $tpp; tp1=$1
+set -- $sa; sa1=$1
 om=$(awk -v a="$sp1" -v b="$sn1" 'BEGIN {printf "%.2f", a - b}')
+oa=$(awk -v a="$sa1" -v b="$sn1" 'BEGIN {printf "%.2f", a - b}')
 op=$(awk -v a="$ps1" -v b="$pn1" 'BEGIN {printf "%.2f", a - b}')
 cat <<EOF
 
@@ -139,21 +150,23 @@ Measured by \`bench/network.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), as root; m
 rounds with their min–max. Start-up: \`run IMG /bin/true\` until it returned (mocker 10 runs a
 round, Podman 3); crun runs the busybox bundle with a network namespace of its own. The
 published port: iperf3 (3 s, one stream) and a TCP connect-send-answer (200, median) from the
-host's 127.0.0.1 to a port published by mocker (pasta) and by rootful Podman (its default
-bridge: a veth pair and DNAT rules), against the same server on the host's own loopback.
+host's 127.0.0.1 to a port published by mocker (as root: a veth pair on mocker0 and nftables
+DNAT; and through pasta, as rootless runs) and by rootful Podman (its default bridge: a veth
+pair and DNAT rules), against the same server on the host's own loopback.
 Rootless Podman is not measured: this machine has no subordinate id ranges for it.
 
-| | mocker | Podman | other |
-|---|---|---|---|
-| start, no network (ms) | --net none $(fmt "$sn" 2) | --network none $(fmt "$pn" 2) | crun, new netns $(fmt "$sc" 2) |
-| start, a network of its own (ms) | --net private $(fmt "$sp" 2) | --network slirp4netns $(fmt "$ps" 2) | |
-| its overhead (ms) | $om | $op | |
-| published port, iperf3 (Gbit/s) | $(fmt "$tm" 2) | $(fmt "$tpp" 2) | host loopback $(fmt "$th" 2) |
-| published port, connect+echo (µs) | $(fmt "$lm" 0) | $(fmt "$lp" 0) | host loopback $(fmt "$lh" 0) |
+| | mocker, as root (veth, mocker0) | mocker --net pasta (as rootless) | Podman | other |
+|---|---|---|---|---|
+| start, no network (ms) | --net none $(fmt "$sn" 2) | | --network none $(fmt "$pn" 2) | crun, new netns $(fmt "$sc" 2) |
+| start, a network of its own (ms) | --net private $(fmt "$sp" 2) | $(fmt "$sa" 2) | --network slirp4netns $(fmt "$ps" 2) | |
+| its overhead (ms) | $om | $oa | $op | |
+| published port, iperf3 (Gbit/s) | $(fmt "$tm" 2) | $(fmt "$ta" 2) | $(fmt "$tpp" 2) | host loopback $(fmt "$th" 2) |
+| published port, connect+echo (µs) | $(fmt "$lm" 0) | $(fmt "$la" 0) | $(fmt "$lp" 0) | host loopback $(fmt "$lh" 0) |
 
 | target | measured | verdict |
 |---|---|---|
 | --net private's start overhead below Podman's (slirp4netns) | $om vs $op ms | $(verdict lt "$om" "$op") |
+| --net pasta's (rootless's) start overhead below Podman's slirp4netns | $oa vs $op ms | $(verdict lt "$oa" "$op") |
 | --net private's start overhead ≤ 10 ms | $om ms | $(verdict le "$om" 10) |
 | published-port throughput ≥ rootful Podman's | $(printf %.2f "$tm1") vs $(printf %.2f "$tp1") Gbit/s, ratio $(ratio "$tm1" "$tp1") | $(verdict le "$tp1" "$tm1") |
 EOF

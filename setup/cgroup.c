@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "file.h"
 #include "monitor_exec.h"
+#include "nft.h"
 #include "watch.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -27,7 +28,9 @@ is_cgroup2(const char *path)
 	return statfs(path, &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-/* "+DIR" (about to be made) or "-DIR" (not made) to the watcher. */
+/* "+DIR" (about to be made) or "-DIR" (not made) to the watcher; or
+ * "FPATH" (a file to remove) and "NLINE" (an nft command to run) should
+ * mocker die. */
 static void
 tell_watcher(const struct cgroup *cg, char op, const char *dir)
 {
@@ -41,6 +44,28 @@ tell_watcher(const struct cgroup *cg, char op, const char *dir)
 		/* it is gone: it would have nothing to do */
 	}
 	errno = err;
+}
+
+void
+cgroup_guard_unlink(const struct cgroup *cg, const char *path)
+{
+	tell_watcher(cg, 'F', path);
+}
+
+void
+cgroup_guard_nft(const struct cgroup *cg, const char *script)
+{
+	const char *line, *end;
+	char one[512];
+
+	for (line = script; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (end > line && (size_t)(end - line) < sizeof one) {
+			memcpy(one, line, (size_t)(end - line));
+			one[end - line] = 0;
+			tell_watcher(cg, 'N', one);
+		}
+	}
 }
 
 /* A new directory for this container in a hierarchy. */
@@ -348,7 +373,7 @@ watch(struct watching *w)
 	syscall(SYS_close_range, (unsigned)w->fd + 1, ~0U, 0);
 	fcntl(w->fd, F_SETFD, 0);
 	monitor_exec(w->env);
-	watch_cgroup(w->fd, w->cg->forget_file, w->cg->forget_link, w->cg->forget_id);
+	watch_cgroup(w->fd, w->cg->forget_file, w->cg->forget_link, w->cg->forget_id, nft_path());
 	_exit(0);
 }
 
@@ -368,7 +393,7 @@ middle(void *arg)
 int
 cgroup_guard(struct cgroup *cg)
 {
-	static char fd_env[32], file_env[PATH_MAX + 16], link_env[PATH_MAX + 24], id_env[96];
+	static char nft_env[32], fd_env[32], file_env[PATH_MAX + 16], link_env[PATH_MAX + 24], id_env[96];
 	int p[2], err = 0, n = 0;
 	pid_t pid;
 
@@ -380,6 +405,8 @@ cgroup_guard(struct cgroup *cg)
 	watching.fd = p[0];
 	watching.cg = cg;
 	watching.env[n++] = "MOCKER_MONITOR=watch";
+	snprintf(nft_env, sizeof nft_env, "MOCKER_NFT=%s", nft_path());
+	watching.env[n++] = nft_env;
 	snprintf(fd_env, sizeof fd_env, "MOCKER_WATCH_FD=%d", p[0]);
 	watching.env[n++] = fd_env;
 	if (cg->forget_file) {

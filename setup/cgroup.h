@@ -68,4 +68,9 @@ void cgroup_remove(struct cgroup *cg);
  * was killed), it kills the cgroup and removes it. */
 int cgroup_guard(struct cgroup *cg);
 
+/* What else the watcher undoes should mocker die: a file removed, nft
+ * commands run (a script of lines). */
+void cgroup_guard_unlink(const struct cgroup *cg, const char *path);
+void cgroup_guard_nft(const struct cgroup *cg, const char *script);
+
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "commands.h"
 #include "ctrlog.h"
 #include "ctrstate.h"
@@ -583,7 +584,10 @@ cmd_inspect(int argc, char **argv)
 		json_str(logpath);
 		printf(",\n    \"CgroupPath\": ");
 		json_str(c.cgroup);
-		printf(",\n    \"NetworkSettings\": {\n      \"Ports\": {");
+		printf(",\n    \"NetworkSettings\": {\n      \"IPAddress\": ");
+		json_str(running(&c) ? c.ip : "");
+		printf(",\n      \"Gateway\": \"%s\",\n      \"Ports\": {",
+		       running(&c) && c.ip[0] ? BRIDGE_GW : "");
 		json_ports(running(&c) ? c.ports : "");
 		printf("}\n    }\n  }");
 		first = 0;

@@ -76,6 +76,7 @@ struct config {
 	int net;                     /* enum net_mode */
 	int net_given;               /* --net was given (else -p implies private) */
 	const char *net_ns;          /* --net ns:PATH */
+	int net_pasta;               /* --net pasta: private, through pasta as root too */
 	struct publish publish[MAX_PUBLISH];
 	int npublish;
 	struct host_entry hosts[MAX_HOSTS]; /* --add-host */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "bridge.h"
 #include "cgroup.h"
 #include "config.h"
 #include "ctrlog.h"
@@ -60,6 +61,8 @@ struct container {
 	int init_memfd_ours;       /* host's mocker-init (or of --init PATH) */
 	int netns_fd;              /* --net ns:PATH, opened on the host; -1 */
 	pid_t pasta;               /* --net private: its network's pasta; 0 */
+	int bridge;                /* --net private as root: on mocker0 (bridge.h) */
+	struct bridge_lease lease;
 
 	/* filled in by the plan, in the child */
 	int sync_fd;               /* our end of the socket to the launcher */

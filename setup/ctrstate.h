@@ -39,6 +39,7 @@ struct ctr {
 	char rootfs[PATH_MAX];
 	char cgroup[PATH_MAX];
 	char ports[1024];          /* -p, as ps shows them: "0.0.0.0:8080->80/tcp" */
+	char ip[16];               /* its address on mocker0, "" */
 	int stop_signal, stop_timeout;
 };
 

@@ -64,7 +64,7 @@ make_hosts(const struct config *c, const char *hostname, struct text *t)
  * nameservers and search list; --net private: pasta's forwarder; no
  * network: one that resolves nothing. */
 static void
-make_resolv(const struct config *c, struct text *t)
+make_resolv(const struct config *c, const char *nameserver, struct text *t)
 {
 	struct text host;
 	char *line, *next;
@@ -85,10 +85,11 @@ make_resolv(const struct config *c, struct text *t)
 			add(t, "%s\n", line);
 		}
 	} else if (c->net == NET_PRIVATE) {
-		/* pasta forwards it to the host's resolver (pasta.h) */
+		/* the host's resolver, as its network reaches it: through pasta's
+		 * forwarder, the NAT of mocker0, or DNAT'd there (bridge.h) */
 		if (!c->ndns)
-			add(t, "# mocker: pasta forwards this address to the host's resolver\n"
-			       "nameserver %s\n", PASTA_DNS);
+			add(t, "# mocker: the host's resolver, as this container reaches it\n"
+			       "nameserver %s\n", nameserver ? nameserver : PASTA_DNS);
 	} else if (c->net == NET_NS) {
 		add(t, "# mocker: a joined network namespace (--net ns:); give --dns for\n"
 		       "# a resolver it reaches.\n");
@@ -146,6 +147,7 @@ bind_over(int rootfd, int priv, const char *name, const char *path)
 
 int
 etc_files(int rootfd, int devfd, const struct config *c, const char *hostname,
+          const char *nameserver,
           const char **why)
 {
 	static const char *const names[] = { ".hosts", ".hostname", ".resolv.conf" };
@@ -162,7 +164,7 @@ etc_files(int rootfd, int devfd, const struct config *c, const char *hostname,
 			t.len = 0;
 			add(&t, "%s\n", hostname);
 		} else {
-			make_resolv(c, &t);
+			make_resolv(c, nameserver, &t);
 		}
 		*why = paths[i];
 		ret = write_file(devfd, names[i], &t);

@@ -9,9 +9,10 @@
 
 #include "config.h"
 
-/* Writes and binds the three files inside rootfd, through devfd. 0, or -1
- * with errno and *why. */
+/* Writes and binds the three files inside rootfd, through devfd
+ * (nameserver: --net private's, NULL for pasta's). 0, or -1 with errno and
+ * *why. */
 int etc_files(int rootfd, int devfd, const struct config *c, const char *hostname,
-              const char **why);
+              const char *nameserver, const char **why);
 
 #endif

@@ -273,6 +273,8 @@ prepare(struct container *ct, const struct config *c)
 	ct->exec_pidfd = ct->exec ? ct->exec_pidfd : -1;
 	ct->status_fd = ct->netns_fd = -1;
 	ct->pasta = 0;
+	/* --net private: as root Docker's way (bridge.h), else pasta */
+	ct->bridge = c->net == NET_PRIVATE && !c->net_pasta && geteuid() == 0 && !ct->exec;
 	for (i = 0; i < MAX_VOLUMES; i++)
 		ct->volume_idmapped[i] = -1;
 	if (!realpath(c->rootfs, ct->rootfs))

@@ -47,9 +47,10 @@ keep(int fd, char *buf, size_t size)
 int
 monitor_take_over(struct container *ct, pid_t pid)
 {
-	static char env[17][PATH_MAX + 32], dirs[16 + CGROUP_MAX_DIRS * PATH_MAX];
+	static char env[19][PATH_MAX + 32], dirs[16 + CGROUP_MAX_DIRS * PATH_MAX],
+		nft[32 + sizeof ct->lease.nft_delete];
 	const struct cgroup *cg = &ct->cg;
-	char num[16], *envp[19];
+	char num[16], *envp[22];
 	int n = 0, i, self, err;
 	size_t len = 0;
 
@@ -74,10 +75,14 @@ monitor_take_over(struct container *ct, pid_t pid)
 	ENV("MOCKER_MEMORY_DIR=%s", cg->memory_dir);
 	ENV("MOCKER_MEMORY_V2=%d", cg->memory_v2);
 	ENV("MOCKER_PASTA=%d", (int)ct->pasta);
+	ENV("MOCKER_LEASE=%s", ct->lease.path);
+	ENV("MOCKER_NFT=%s", ct->lease.nft);
 #undef ENV
 	for (i = 0; i < n; i++)
 		envp[i] = env[i];
 	envp[n++] = dirs;
+	snprintf(nft, sizeof nft, "MOCKER_NFT_DELETE=%s", ct->lease.nft_delete);
+	envp[n++] = nft;
 	envp[n] = NULL;
 	/* the log is the monitor program's to write: what is buffered, first */
 	ctrlog_close(&ct->log);

@@ -4,7 +4,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "file.h"
+
 #include "net.h"
+#include "netlink.h"
 
 int
 net_loopback_up(void)
@@ -22,5 +25,18 @@ net_loopback_up(void)
 		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
 	}
 	close(fd);
+	return ret;
+}
+
+int
+net_configure(uint32_t ip, int prefix, uint32_t gw)
+{
+	int nl = nl_open(), index = (int)if_nametoindex("eth0"), ret = -1;
+
+	if (nl >= 0 && index > 0 && nl_addr_add(nl, index, ip, prefix) == 0 &&
+	    nl_link_up(nl, index) == 0 && nl_route_default(nl, gw) == 0)
+		ret = 0;
+	if (nl >= 0)
+		close_keep_errno(nl);
 	return ret;
 }

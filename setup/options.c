@@ -49,8 +49,9 @@ static const char usage_text[] =
 "Network and names\n"
 "      --net MODE           none: a network of its own with only loopback\n"
 "                           (default); private (bridge): its own, reaching\n"
-"                           out through the host (pasta); host: the host's;\n"
-"                           ns:PATH: join that network namespace\n"
+"                           out through the host (as root a veth pair on\n"
+"                           mocker0, else pasta); pasta: through pasta;\n"
+"                           host: the host's; ns:PATH: join that namespace\n"
 "  -p, --publish [IP:][HOST_PORT:]CTR_PORT[/udp]  a port on the host's\n"
 "                           (implies --net private; IP default 0.0.0.0)\n"
 "      --hostname NAME      hostname (default: from the image directory's name)\n"
@@ -204,14 +205,17 @@ config_parse(struct config *c, int argc, char **argv)
 				c->net = NET_NONE;
 			else if (strcmp(optarg, "host") == 0)
 				c->net = NET_HOST;
-			else if (strcmp(optarg, "private") == 0 || strcmp(optarg, "bridge") == 0 ||
-			         strcmp(optarg, "pasta") == 0)
+			else if (strcmp(optarg, "private") == 0 || strcmp(optarg, "bridge") == 0)
 				c->net = NET_PRIVATE;
+			else if (strcmp(optarg, "pasta") == 0) {
+				c->net = NET_PRIVATE;
+				c->net_pasta = 1;
+			}
 			else if (strncmp(optarg, "ns:", 3) == 0 && optarg[3] == '/') {
 				c->net = NET_NS;
 				c->net_ns = optarg + 3;
 			} else
-				opt_bad("--net", optarg, "expected none, private, host or ns:PATH");
+				opt_bad("--net", optarg, "expected none, private, pasta, host or ns:PATH");
 			break;
 		case 'p':           opt_publish(c, optarg); break;
 		case OPT_ADD_HOST:   opt_add_host(c, optarg); break;

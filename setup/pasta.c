@@ -113,14 +113,21 @@ exec_pasta(char **argv, int keep[3], int err, pid_t parent)
 	_exit(127);
 }
 
-/* What pasta said on stderr, its first line, into msg. */
+/* What pasta said on stderr, into msg: its first line but those about a
+ * syslog it could not reach (a machine or container without one). */
 static void
 what_it_said(int err, char *msg, size_t size)
 {
-	ssize_t n = pread(err, msg, size - 1, 0);
+	char buf[4096], *line, *save = NULL;
+	ssize_t n = pread(err, buf, sizeof buf - 1, 0);
 
-	msg[n > 0 ? n : 0] = 0;
-	msg[strcspn(msg, "\n")] = 0;
+	msg[0] = 0;
+	buf[n > 0 ? n : 0] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "Failed to send ", 15) != 0 || !strstr(line, "syslog")) {
+			snprintf(msg, size, "pasta: %s", line);
+			return;
+		}
 }
 
 pid_t
@@ -164,6 +171,11 @@ pasta_start(const struct config *c, pid_t pid, int userns, char *msg, size_t siz
 		while (waitpid(pasta, NULL, 0) < 0 && errno == EINTR)
 			;
 		what_it_said(err, msg, size);
+		if (geteuid() != 0 && access("/dev/net/tun", R_OK | W_OK) < 0) {
+			size_t k = strlen(msg);
+			snprintf(msg + k, size - k, "%s/dev/net/tun is not open to users: it needs mode "
+			         "0666, as Debian's udev rule sets it", k ? "; " : "");
+		}
 		if (!msg[0])
 			snprintf(msg, size, "pasta %s", e == 0 ? "did not get ready within 10 s" :
 			         "ended before it was ready");

@@ -63,6 +63,7 @@ static const struct step {
 	{ "provide the init",                           step_provide_init,         RUN },
 	{ "set the hostname",                           step_hostname,             RUN },
 	{ "bring up loopback",                          step_loopback,             RUN },
+	{ "configure its network",                      step_configure_net,        RUN },
 	{ "make the working directory",                 step_make_workdir,         RUN },
 	{ "make the root read-only",                    step_root_readonly,        RUN },
 	{ "look up the user",                           step_user_lookup,          BOTH },

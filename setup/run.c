@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 #include "cgroup.h"
 #include "file.h"
 #include "log.h"
+#include "bridge.h"
 #include "pasta.h"
 #include "monitor_exec.h"
 #include "fdpass.h"
@@ -504,10 +506,23 @@ run_container(struct container *ct)
 	 * tells that the other side is gone. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno(EXIT_SETUP, "cannot make a socket pair");
+	if (ct->bridge) {
+		char said[256];
+		note("lease an address on %s", BRIDGE_NAME);
+		if (bridge_lease_take(&ct->lease, said, sizeof said) < 0) {
+			bridge_release(&ct->lease);
+			cgroup_remove(&ct->cg);
+			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
+		}
+		cgroup_guard_unlink(&ct->cg, ct->lease.path);
+		if (ct->ctr)
+			inet_ntop(AF_INET, &ct->lease.ip, ct->ctr->ip, sizeof ct->ctr->ip);
+	}
 	note("clone the container's first process into new namespaces");
 	pid = clone_container(ct, &cloned_in);
 	if (pid < 0) {
 		code = errno;
+		bridge_release(&ct->lease);
 		cgroup_remove(&ct->cg);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot make the namespaces");
@@ -528,18 +543,29 @@ run_container(struct container *ct)
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		bridge_release(&ct->lease);
 		cgroup_remove(&ct->cg);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot %s", why);
 	}
 	if (ct->c->net == NET_PRIVATE && !ct->exec) {
 		char said[256];
-		note("connect its network namespace (pasta)");
-		if ((ct->pasta = pasta_start(ct->c, pid, ct->userns, said, sizeof said)) < 0) {
+		int r;
+		if (ct->bridge) {
+			note("connect its network namespace (a veth pair on %s)", BRIDGE_NAME);
+			r = bridge_connect(&ct->lease, ct->c, pid, ct->ctr->id, said, sizeof said);
+			cgroup_guard_nft(&ct->cg, ct->lease.nft_delete);
+		} else {
+			note("connect its network namespace (pasta)");
+			ct->pasta = pasta_start(ct->c, pid, ct->userns, said, sizeof said);
+			r = ct->pasta < 0 ? -1 : 0;
+		}
+		if (r < 0) {
 			ct->pasta = 0;
 			kill(pid, SIGKILL);
 			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 				;
+			bridge_release(&ct->lease);
 			cgroup_remove(&ct->cg);
 			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
 		}
@@ -552,6 +578,7 @@ run_container(struct container *ct)
 			;
 		cgroup_remove(&ct->cg);
 		pasta_stop(ct->pasta);
+		bridge_release(&ct->lease);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot make an idmapped mount");
 	}
@@ -590,6 +617,7 @@ run_container(struct container *ct)
 	}
 	oom = cgroup_oom_killed(&ct->cg);
 	pasta_stop(ct->pasta); /* its ports are free once mocker returns */
+	bridge_release(&ct->lease);
 	/* the state first: once the cgroup is removed, the watcher is told
 	 * all is done and would not remove it if we were killed then */
 	ended(ct, code, oom);

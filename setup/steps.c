@@ -4,6 +4,7 @@
  * steps_fs.c. Each runs in the container's first process, inside its new
  * namespaces, in the order plan.c gives.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -171,6 +172,19 @@ int
 step_loopback(struct container *ct, const char **why)
 {
 	return ct->c->net == NET_NONE || ct->c->net == NET_PRIVATE ? net_loopback_up() : 0;
+}
+
+/* --net private as root: its end of the veth pair (bridge.h) */
+int
+step_configure_net(struct container *ct, const char **why)
+{
+	uint32_t gw;
+
+	if (!ct->lease.ip)
+		return 0;
+	*why = "eth0";
+	inet_pton(AF_INET, BRIDGE_GW, &gw);
+	return net_configure(ct->lease.ip, BRIDGE_PREFIX, gw);
 }
 
 /* --net ns:PATH (opened and checked on the host) */

@@ -15,7 +15,7 @@ step_fn step_die_with_parent, step_close_inherited_fds, step_wait_for_launcher,
 	step_not_dumpable, step_join_namespaces, step_userns_root, step_new_keyring,
 	step_cgroup_ns,
 	step_leave_terminal, step_open_terminal, step_hostname,
-	step_loopback, step_join_netns;
+	step_loopback, step_join_netns, step_configure_net;
 /* the file system */
 step_fn step_mount_tree_slave, step_mount_root, step_mount_proc, step_mount_sys,
 	step_mount_masks, step_make_dev, step_mount_volumes, step_mount_tmpfs,

@@ -149,7 +149,8 @@ step_mount_tmpfs(struct container *ct, const char **why)
 int
 step_etc_files(struct container *ct, const char **why)
 {
-	return etc_files(ct->rootfd, ct->devfd, ct->c, ct->hostname, why);
+	return etc_files(ct->rootfd, ct->devfd, ct->c, ct->hostname,
+	                 ct->lease.ip ? ct->lease.nameserver : NULL, why);
 }
 
 /*

@@ -6,7 +6,9 @@
  * copy of mocker that would have run it. On the pipe it is told of each directory before it is made ("+DIR\n", "-DIR\n"
  * when it was not), then 'd' (done: nothing to do) or 'r' (the cgroup's
  * last processes are still exiting: remove the directories only, kill
- * nothing, as their names could be a new container's by then).
+ * nothing, as their names could be a new container's by then); and what
+ * else to undo then: "FPATH" a file to remove (a network address's
+ * lease), "NLINE" an nft command (its published ports' rules).
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,9 +17,16 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "nft.h"
 #include "watch.h"
 
 static struct cgroup cg;
+/* what else is undone: files removed ('F'), nft commands run ('N') */
+#define WATCH_FILES 4
+static char files[WATCH_FILES][PATH_MAX];
+static int nfiles;
+static char nft_script[16384];
+static size_t nft_len;
 
 /* Reads the pipe to its end: the last of 'd' and 'r', or 0 (the launcher
  * was killed). The lifetime cgroup's directory is known by its files. */
@@ -37,7 +46,7 @@ listen_to_launcher(int fd)
 		if (n <= 0)
 			break;
 		for (i = 0; i < n; i++) {
-			if (len == 0 && buf[i] != '+' && buf[i] != '-') {
+			if (len == 0 && !strchr("+-FN", buf[i])) {
 				c = buf[i];
 				continue;
 			}
@@ -48,6 +57,20 @@ listen_to_launcher(int fd)
 			}
 			line[len] = 0;
 			len = 0;
+			if (line[0] == 'F' && nfiles < WATCH_FILES) {
+				strcpy(files[nfiles++], line + 1);
+				continue;
+			}
+			if (line[0] == 'N') {
+				size_t k = strlen(line + 1);
+				if (nft_len + k + 1 < sizeof nft_script) {
+					memcpy(nft_script + nft_len, line + 1, k);
+					nft_len += k;
+					nft_script[nft_len++] = '\n';
+					nft_script[nft_len] = 0;
+				}
+				continue;
+			}
 			for (j = 0; j < cg.ndirs && strcmp(cg.dirs[j], line + 1) != 0; j++)
 				;
 			if (line[0] == '+' && j == cg.ndirs && cg.ndirs < CGROUP_MAX_DIRS)
@@ -89,9 +112,11 @@ forget(const char *file, const char *link, const char *id)
 }
 
 void
-watch_cgroup(int fd, const char *forget_file, const char *forget_link, const char *forget_id)
+watch_cgroup(int fd, const char *forget_file, const char *forget_link, const char *forget_id,
+             const char *nft)
 {
-	char c = listen_to_launcher(fd);
+	char c = listen_to_launcher(fd), msg[256];
+	int i;
 
 	if (c == 'r') {
 		cgroup_remove_dirs(&cg, 10000);
@@ -99,5 +124,9 @@ watch_cgroup(int fd, const char *forget_file, const char *forget_link, const cha
 		cgroup_kill_all(&cg);
 		cgroup_remove_dirs(&cg, 5000);
 		forget(forget_file, forget_link, forget_id);
+		if (nft_len)
+			nft_run(nft ? nft : "nft", nft_script, msg, sizeof msg);
+		for (i = 0; i < nfiles; i++)
+			unlink(files[i]);
 	}
 }

@@ -398,7 +398,7 @@ test_every_option_says_what_is_wrong() {
 	bad_text "--volume 'rx': unknown option (ro, rw, U, idmap, z, Z) $see" run -v "$T:/x:rx" "$R"
 	bad_text "--volume 'a:/b': paths must be absolute $see" run -v a:/b "$R"
 	bad_text "--tmpfs 'run': expected an absolute path other than / $see" run --tmpfs run "$R"
-	bad_text "--net 'frob': expected none, private, host or ns:PATH $see" run --net frob "$R"
+	bad_text "--net 'frob': expected none, private, pasta, host or ns:PATH $see" run --net frob "$R"
 	bad_text "--init '': expected a path $see" run --init '' "$R"
 	bad_text "--memory 'lots': expected a size such as 64m $see" run --memory lots "$R"
 	bad_text "--memory '1k': the minimum is 4m $see" run --memory 1k "$R"

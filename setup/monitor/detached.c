@@ -25,6 +25,7 @@
 
 #include "cgroup.h"
 #include "ctrlog.h"
+#include "nft.h"
 #include "monitor.h"
 
 static struct cgroup cg;
@@ -191,6 +192,14 @@ monitor_detached(void)
 		while (waitpid(pasta, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
+	/* its address on mocker0, its ports' rules (bridge.h) */
+	if (getenv("MOCKER_NFT_DELETE") && *getenv("MOCKER_NFT_DELETE")) {
+		char msg[256];
+		nft_run(getenv("MOCKER_NFT") && *getenv("MOCKER_NFT") ? getenv("MOCKER_NFT") : "nft",
+		        getenv("MOCKER_NFT_DELETE"), msg, sizeof msg);
+	}
+	if (getenv("MOCKER_LEASE") && *getenv("MOCKER_LEASE"))
+		unlink(getenv("MOCKER_LEASE"));
 	/* the state first: once the cgroup is removed, the watcher is told
 	 * all is done and would not remove it if we were killed then */
 	record_end(env_int("MOCKER_SELF", -1),

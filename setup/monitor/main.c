@@ -13,7 +13,8 @@ main(void)
 	prctl(PR_SET_NAME, "mocker"); /* not the memory file's number */
 	if (role && strcmp(role, "watch") == 0 && getenv("MOCKER_WATCH_FD")) {
 		watch_cgroup(atoi(getenv("MOCKER_WATCH_FD")), getenv("MOCKER_FORGET"),
-		             getenv("MOCKER_FORGET_LINK"), getenv("MOCKER_FORGET_ID"));
+		             getenv("MOCKER_FORGET_LINK"), getenv("MOCKER_FORGET_ID"),
+		             getenv("MOCKER_NFT"));
 		return 0;
 	}
 	if (role && strcmp(role, "run") == 0)
