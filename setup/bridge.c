@@ -33,6 +33,13 @@ static const char table[] =
 	"add rule ip mocker published meta l4proto udp dnat ip to ip daddr . udp dport map @udp_at\n"
 	"add rule ip mocker published meta l4proto tcp dnat ip to tcp dport map @tcp_any\n"
 	"add rule ip mocker published meta l4proto udp dnat ip to udp dport map @udp_any\n"
+	/* route_localnet lets the host's own 127.0.0.1 reach a container; a
+	 * container must not reach the host's loopback with it, by a frame
+	 * sent to the bridge for 127.0.0.1 (CVE-2020-8558): dropped before any
+	 * DNAT, where the address is the one it wrote */
+	"add chain ip mocker guard { type filter hook prerouting priority -150; policy accept; }\n"
+	"flush chain ip mocker guard\n"
+	"add rule ip mocker guard iifname \"" BRIDGE_NAME "\" ip daddr 127.0.0.0/8 drop\n"
 	"add chain ip mocker prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
 	"flush chain ip mocker prerouting\n"
 	/* a container's DNS, where the host's resolver is on its loopback */

@@ -198,6 +198,34 @@ test_dns_reaches_the_hosts_resolver() {
 	done
 }
 
+# CVE-2020-8558's way in: route_localnet is on for mocker0 (the host's own
+# 127.0.0.1 reaches published ports), so a frame a container writes with
+# CAP_NET_RAW (Docker's default set) to the bridge for 127.0.0.1 would be
+# taken by the host's loopback services. mocker's guard drops it.
+loopback_attack() { # TEXT: to the test's server on the host's 127.0.0.1, then
+	# "after TEXT" the way it may (the server listens on all addresses)
+	run --net private "$R" sh -c 'netecho ask udp 10.90.0.1 9 arp >/dev/null 2>&1
+		rawsend eth0 127.0.0.1 '"$LP $1"' && rawsend eth0 10.90.0.1 '"$LP after-$1"
+}
+
+test_no_way_to_the_hosts_loopback() {
+	local s
+	LP=$(free_port udp)
+	bg s sh -c "exec '$NETECHO' serve udp $LP > '$T/got'"
+	wait_until 5 '! port_free "$LP" udp'
+	loopback_attack attack || fail "the frames were not sent"
+	wait_until 5 "grep -q 'got: after-attack' '$T/got'" || fail "the second frame came"
+	assertFalse "the host's loopback took nothing" "grep -q 'got: attack' '$T/got'"
+	# control: without the guard the host takes it
+	nft flush chain ip mocker guard
+	loopback_attack control
+	wait_until 5 "grep -q 'got: after-control' '$T/got'"
+	grep -q 'got: control' "$T/got" || fail "control: the attack works unguarded"
+	rm -f /run/mocker-net/.table # the next run mends the table
+	run --net private "$R" true
+	nft list chain ip mocker guard | grep -q 'ip daddr 127.0.0.0/8 drop' || fail "guard back"
+}
+
 test_bad_publish() {
 	local p s mode
 	run -p 80:8x "$R" true >/dev/null 2>"$T/err"

@@ -3,7 +3,8 @@
  * program on the host and in containers.
  *   netecho serve tcp|udp PORT [ADDR]   answers each line (TCP) or
  *       datagram (UDP) with "echo: " and what came, forever; ADDR default
- *       0.0.0.0; writes "ready" on stdout once it listens
+ *       0.0.0.0; writes "ready" on stdout once it listens, and "got: " and
+ *       each datagram that came
  *   netecho free tcp|udp                a port free on 127.0.0.1 now
  *   netecho ask tcp|udp HOST PORT TEXT  sends TEXT, prints the answer;
  *       HOST "gw" is the default gateway (from /proc/net/route). Exit 0 on
@@ -80,6 +81,8 @@ serve_udp(int s)
 		if ((n = (int)recvfrom(s, buf, sizeof buf - 1, 0, (struct sockaddr *)&from, &len)) < 0)
 			continue;
 		buf[n] = 0;
+		printf("got: %s\n", buf);
+		fflush(stdout);
 		n = snprintf(out, sizeof out, "echo: %s", buf);
 		sendto(s, out, (size_t)n, 0, (struct sockaddr *)&from, len);
 	}
