@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,16 @@ static const char table[] =
 	"add chain ip mocker guard { type filter hook prerouting priority -150; policy accept; }\n"
 	"flush chain ip mocker guard\n"
 	"add rule ip mocker guard iifname \"" BRIDGE_NAME "\" ip daddr 127.0.0.0/8 drop\n"
+	/* nor pass for another source (a loopback one, to the host's services) */
+	"add rule ip mocker guard iifname \"" BRIDGE_NAME "\" ip saddr != 10.90.0.0/16 drop\n"
+	/* from elsewhere, only what a container asked for or published: no
+	 * neighbour routes into 10.90.0.0/16 */
+	"add chain ip mocker forward { type filter hook forward priority filter; policy accept; }\n"
+	"flush chain ip mocker forward\n"
+	"add rule ip mocker forward oifname \"" BRIDGE_NAME "\" iifname \"" BRIDGE_NAME "\" accept\n"
+	"add rule ip mocker forward oifname \"" BRIDGE_NAME "\" ct state established,related accept\n"
+	"add rule ip mocker forward oifname \"" BRIDGE_NAME "\" ct status dnat accept\n"
+	"add rule ip mocker forward oifname \"" BRIDGE_NAME "\" drop\n"
 	"add chain ip mocker prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
 	"flush chain ip mocker prerouting\n"
 	/* a container's DNS, where the host's resolver is on its loopback */
@@ -56,6 +67,12 @@ static const char table[] =
 	/* the host's own connections to a published port, from its loopback */
 	"add rule ip mocker postrouting oifname \"" BRIDGE_NAME "\" ip saddr 127.0.0.0/8 masquerade\n";
 
+/* Forwarding mocker turned on is for mocker0 only: the host does not
+ * become a router between its other interfaces. */
+static const char only_ours[] =
+	"add rule ip mocker forward iifname != \"" BRIDGE_NAME "\" oifname != \"" BRIDGE_NAME
+	"\" drop\n";
+
 static int
 sysctl_on(const char *path)
 {
@@ -66,16 +83,36 @@ sysctl_on(const char *path)
 	return file_write(NULL, path, "1");
 }
 
+/* The table, made or mended: with only_ours when it was mocker that
+ * turned forwarding on (a mark in the leases' directory says so). */
 static int
-mark_table(void)
+install_table(const char *nft, char *msg, size_t size)
 {
-	int fd = open(BRIDGE_LEASES "/.table", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	static char script[sizeof table + sizeof only_ours];
 
-	return fd < 0 ? -1 : close(fd);
+	snprintf(script, sizeof script, "%s%s", table,
+	         access(BRIDGE_LEASES "/.forwarding", F_OK) == 0 ? only_ours : "");
+	return nft_run(nft, script, msg, size);
 }
 
-/* mocker0, up, with the gateway's address; forwarding on, and loopback
- * sources allowed on it (published ports reached from 127.0.0.1). */
+/* net.ipv4.ip_forward on; if it was off, marked as mocker's doing. */
+static int
+forwarding_on(void)
+{
+	char v[4] = "";
+	int fd;
+
+	if (file_read(NULL, "/proc/sys/net/ipv4/ip_forward", v, sizeof v) > 0 && v[0] == '1')
+		return 0;
+	if ((fd = open(BRIDGE_LEASES "/.forwarding", O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
+	return file_write(NULL, "/proc/sys/net/ipv4/ip_forward", "1");
+}
+
+/* mocker0, up, with the gateway's address and no IPv6 (a container's
+ * router advertisements are nobody's routes); forwarding on, loopback
+ * sources allowed on it (published ports reached from 127.0.0.1, which
+ * the table's guard keeps from being a way in); the table. */
 static int
 bridge_ensure(char *msg, size_t size)
 {
@@ -103,39 +140,53 @@ bridge_ensure(char *msg, size_t size)
 		snprintf(msg, size, "cannot set up the bridge %s: %s", BRIDGE_NAME, strerror(errno));
 		goto out;
 	}
-	if (sysctl_on("/proc/sys/net/ipv4/ip_forward") < 0 ||
+	if ((sysctl_on("/proc/sys/net/ipv6/conf/" BRIDGE_NAME "/disable_ipv6") < 0 &&
+	     errno != ENOENT) || forwarding_on() < 0 ||
 	    sysctl_on("/proc/sys/net/ipv4/conf/" BRIDGE_NAME "/route_localnet") < 0) {
-		snprintf(msg, size, "cannot turn on forwarding: %s", strerror(errno));
+		snprintf(msg, size, "cannot set up forwarding: %s", strerror(errno));
 		goto out;
 	}
-	/* the table, when the bridge is new or the table was never made (a
-	 * marker in the leases' directory, gone at boot with the bridge) */
-	if ((mkdir(BRIDGE_LEASES, 0700) < 0 && errno != EEXIST) ||
-	    ((made || access(BRIDGE_LEASES "/.table", F_OK) < 0) &&
-	     (nft_run(nft_path(), table, msg, size) < 0 || mark_table() < 0))) {
-		if (!msg[0])
-			snprintf(msg, size, "%s: %s", BRIDGE_LEASES, strerror(errno));
+	/* the table, when the bridge is new or the table is gone (a firewall
+	 * reload flushes the ruleset): asked of nf_tables, no nft to run */
+	if ((made || nl_nft_table_exists("mocker") != 1) &&
+	    install_table(nft_path(), msg, size) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	close(nl);
 	return ret;
 }
 
-/* An address no other container holds: a lease file, made with O_EXCL,
- * naming its holder (pid and start time); a dead holder's is taken over. */
+/* Whether the lease text held names a holder still alive, or a container
+ * whose veth pair is still there (its holder killed, the container not yet
+ * ended). */
 static int
-lease(struct bridge_lease *l)
+lease_held(const char *held)
 {
-	char own[64], held[64];
+	char id[80], name[IFNAMSIZ];
+	unsigned long long start = 0;
+	int pid = 0;
+
+	if (sscanf(held, "%d %llu %79s", &pid, &start, id) != 3)
+		return 1; /* being written */
+	snprintf(name, sizeof name, "mk%.12s", id);
+	return ctr_alive(pid, start) || if_nametoindex(name) != 0;
+}
+
+/* An address no other container holds: a lease file, made with O_EXCL,
+ * naming its holder (pid and start time) and its container; one whose
+ * holder and container are gone is taken over. */
+static int
+lease(struct bridge_lease *l, const char *id)
+{
+	char own[160], held[160];
 	unsigned short r;
 	unsigned k;
 	int fd, i;
 
 	if (getrandom(&r, sizeof r, 0) != sizeof r)
 		r = (unsigned short)getpid();
-	snprintf(own, sizeof own, "%d %llu\n", (int)getpid(), proc_start_time(getpid()));
+	snprintf(own, sizeof own, "%d %llu %s\n", (int)getpid(), proc_start_time(getpid()), id);
 	for (i = 0; i < LEASE_TRIES * 2; i++) {
 		k = 2 + (r + (unsigned)i / 2) % 65532; /* not .0.0, .0.1 (the gateway), the broadcast */
 		snprintf(l->path, sizeof l->path, "%s/10.90.%u.%u", BRIDGE_LEASES, k >> 8, k & 255);
@@ -148,10 +199,7 @@ lease(struct bridge_lease *l)
 		if (errno != EEXIST)
 			return -1;
 		if (i % 2 == 0) { /* its holder gone? once */
-			int pid = 0;
-			unsigned long long start = 0;
-			if (file_read(NULL, l->path, held, sizeof held) > 0 &&
-			    sscanf(held, "%d %llu", &pid, &start) == 2 && !ctr_alive(pid, start))
+			if (file_read(NULL, l->path, held, sizeof held) > 0 && !lease_held(held))
 				unlink(l->path);
 			else
 				i++;
@@ -188,18 +236,31 @@ choose_nameserver(struct bridge_lease *l)
 }
 
 int
-bridge_lease_take(struct bridge_lease *l, char *msg, size_t size)
+bridge_lease_take(struct bridge_lease *l, const char *id, char *msg, size_t size)
 {
+	int lock, ret = -1;
+
 	memset(l, 0, sizeof *l);
 	snprintf(l->nft, sizeof l->nft, "%s", nft_path());
-	if (bridge_ensure(msg, size) < 0)
-		return -1;
-	if (lease(l) < 0) {
-		snprintf(msg, size, "no address free in %s: %s", BRIDGE_LEASES, strerror(errno));
+	snprintf(l->id, sizeof l->id, "%s", id);
+	/* one run at a time sets up and leases (a takeover read by two) */
+	if ((mkdir(BRIDGE_LEASES, 0700) < 0 && errno != EEXIST) ||
+	    (lock = open(BRIDGE_LEASES "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		snprintf(msg, size, "%s: %s", BRIDGE_LEASES, strerror(errno));
 		return -1;
 	}
-	choose_nameserver(l);
-	return 0;
+	while (flock(lock, LOCK_EX) < 0 && errno == EINTR)
+		;
+	if (bridge_ensure(msg, size) == 0) {
+		if (lease(l, id) == 0)
+			ret = 0;
+		else
+			snprintf(msg, size, "no address free in %s: %s", BRIDGE_LEASES, strerror(errno));
+	}
+	close(lock);
+	if (ret == 0)
+		choose_nameserver(l);
+	return ret;
 }
 
 /* "add element ..." and its undoing, for each port of each -p. */
@@ -219,6 +280,7 @@ port_rules(struct bridge_lease *l, const struct config *c, char *add, size_t siz
 		const char *proto = p->udp ? "udp" : "tcp";
 		if (strchr(p->ip, ':')) {
 			snprintf(msg, msize, "-p '%s': an IPv6 host address needs --net pasta", p->spec);
+			l->nft_delete[0] = 0;
 			return -1;
 		}
 		for (k = 0; k < p->count && n < size && d < sizeof l->nft_delete; k++) {
@@ -227,15 +289,18 @@ port_rules(struct bridge_lease *l, const struct config *c, char *add, size_t siz
 				                      "add element ip mocker %s_at { %s . %u : %s . %u }\n",
 				                      proto, p->ip, p->host + k, ip, p->ctr + k);
 				d += (size_t)snprintf(l->nft_delete + d, sizeof l->nft_delete - d,
+				                      "add element ip mocker %s_at { %s . %u : %s . %u }\n"
 				                      "delete element ip mocker %s_at { %s . %u }\n", proto,
-				                      p->ip, p->host + k);
+				                      p->ip, p->host + k, ip, p->ctr + k, proto, p->ip,
+				                      p->host + k);
 			} else {
 				n += (size_t)snprintf(add + n, size - n,
 				                      "add element ip mocker %s_any { %u : %s . %u }\n",
 				                      proto, p->host + k, ip, p->ctr + k);
 				d += (size_t)snprintf(l->nft_delete + d, sizeof l->nft_delete - d,
+				                      "add element ip mocker %s_any { %u : %s . %u }\n"
 				                      "delete element ip mocker %s_any { %u }\n", proto,
-				                      p->host + k);
+				                      p->host + k, ip, p->ctr + k, proto, p->host + k);
 			}
 		}
 	}
@@ -243,10 +308,12 @@ port_rules(struct bridge_lease *l, const struct config *c, char *add, size_t siz
 		n += (size_t)snprintf(add + n, size - n, "add element ip mocker dns { %s : %s . 53 }\n",
 		                      ip, l->dns_target);
 		d += (size_t)snprintf(l->nft_delete + d, sizeof l->nft_delete - d,
-		                      "delete element ip mocker dns { %s }\n", ip);
+		                      "add element ip mocker dns { %s : %s . 53 }\n"
+		                      "delete element ip mocker dns { %s }\n", ip, l->dns_target, ip);
 	}
 	if (n >= size || d >= sizeof l->nft_delete) {
 		snprintf(msg, msize, "too many ports published");
+		l->nft_delete[0] = 0;
 		return -1;
 	}
 	return 0;
@@ -256,7 +323,7 @@ int
 bridge_connect(struct bridge_lease *l, const struct config *c, pid_t pid, const char *id,
                char *msg, size_t size)
 {
-	char path[64], name[IFNAMSIZ], add[8192];
+	char path[64], name[IFNAMSIZ];
 	int nl = -1, ns = -1, ret = -1, index;
 
 	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
@@ -267,19 +334,8 @@ bridge_connect(struct bridge_lease *l, const struct config *c, pid_t pid, const 
 		snprintf(msg, size, "cannot make its veth pair %s: %s", name, strerror(errno));
 		goto out;
 	}
-	if (port_rules(l, c, add, sizeof add, msg, size) < 0)
+	if (port_rules(l, c, l->nft_add, sizeof l->nft_add, msg, size) < 0)
 		goto out;
-	if (add[0] && nft_run(l->nft, add, msg, size) < 0) {
-		/* mocker's table gone (nft flush ruleset): made again, once */
-		if (!strstr(msg, "No such file") || nft_run(l->nft, table, msg, size) < 0 ||
-		    nft_run(l->nft, add, msg, size) < 0) {
-			if (strstr(msg, "File exists"))
-				snprintf(msg, size, "a host port of it is published by another "
-				         "container already");
-			l->nft_delete[0] = 0;
-			goto out;
-		}
-	}
 	ret = 0;
 out:
 	if (nl >= 0)
@@ -287,6 +343,21 @@ out:
 	if (ns >= 0)
 		close(ns);
 	return ret;
+}
+
+int
+bridge_publish(struct bridge_lease *l, char *msg, size_t size)
+{
+	if (!l->nft_add[0] || nft_run(l->nft, l->nft_add, msg, size) == 0)
+		return 0;
+	/* mocker's table gone (nft flush ruleset): made again, once */
+	if (strstr(msg, "No such file") && install_table(l->nft, msg, size) == 0 &&
+	    nft_run(l->nft, l->nft_add, msg, size) == 0)
+		return 0;
+	if (strstr(msg, "File exists"))
+		snprintf(msg, size, "a host port of it is published by another container already");
+	l->nft_delete[0] = 0; /* one transaction: nothing of it was added */
+	return -1;
 }
 
 void

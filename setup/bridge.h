@@ -27,18 +27,26 @@ struct bridge_lease {
 	char path[64];            /* its lease file */
 	char nameserver[48];      /* for its resolv.conf */
 	char dns_target[48];      /* a loopback resolver of the host's, DNAT'd */
-	char nft_delete[8192];    /* what undoes its rules; "" when none */
+	char id[80];              /* its container's */
+	char nft_add[8192];       /* its rules; "" when none */
+	char nft_delete[16384];   /* what undoes them, each element only if it
+	                           * is still this container's; "" when none */
 	char nft[64];             /* nft's path */
 };
 
-/* Before the container is made: the bridge and its rules, an address,
- * and its nameserver. 0, or -1 with msg. */
-int bridge_lease_take(struct bridge_lease *l, char *msg, size_t size);
+/* Before the container (id) is made: the bridge and its rules, an
+ * address, and its nameserver. 0, or -1 with msg. */
+int bridge_lease_take(struct bridge_lease *l, const char *id, char *msg, size_t size);
 
 /* Once the container (pid) has its network namespace: its veth pair,
- * named after id, and its ports. 0, or -1 with msg. */
+ * named after id, and its ports' rules made (nft_add, nft_delete), not
+ * added. 0, or -1 with msg. */
 int bridge_connect(struct bridge_lease *l, const struct config *c, pid_t pid, const char *id,
                    char *msg, size_t size);
+
+/* Its ports' rules added, in one transaction (once the watcher knows how
+ * to undo them). 0, or -1 with msg. */
+int bridge_publish(struct bridge_lease *l, char *msg, size_t size);
 
 /* Its rules removed, its address given back. */
 void bridge_release(struct bridge_lease *l);

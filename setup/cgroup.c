@@ -47,9 +47,12 @@ tell_watcher(const struct cgroup *cg, char op, const char *dir)
 }
 
 void
-cgroup_guard_unlink(const struct cgroup *cg, const char *path)
+cgroup_guard_unlink(const struct cgroup *cg, const char *path, const char *holding)
 {
-	tell_watcher(cg, 'F', path);
+	char line[PATH_MAX + 100];
+
+	snprintf(line, sizeof line, "%s\t%s", path, holding);
+	tell_watcher(cg, 'F', line);
 }
 
 void

@@ -68,9 +68,10 @@ void cgroup_remove(struct cgroup *cg);
  * was killed), it kills the cgroup and removes it. */
 int cgroup_guard(struct cgroup *cg);
 
-/* What else the watcher undoes should mocker die: a file removed, nft
+/* What else the watcher undoes should mocker die: a file removed (if it
+ * still holds the text holding: not one made anew by another), nft
  * commands run (a script of lines). */
-void cgroup_guard_unlink(const struct cgroup *cg, const char *path);
+void cgroup_guard_unlink(const struct cgroup *cg, const char *path, const char *holding);
 void cgroup_guard_nft(const struct cgroup *cg, const char *script);
 
 #endif

@@ -601,10 +601,15 @@ cmd_ended(int argc, char **argv)
 {
 	struct ctr c;
 
+	pid_t monitor = getppid();
+
 	if (argc != 4)
 		return EXIT_SETUP;
-	if (find_container("_ended", argv[1], &c) < 0)
-		return 1;
+	/* by its id only (a name may look like one), and only its monitor's
+	 * word counts */
+	if (ctr_load_id(argv[1], &c) < 0 || c.monitor != monitor ||
+	    c.mon_start != proc_start_time(monitor))
+		die(1, "_ended: %s: not a container this process monitors", argv[1]);
 	return ctr_ended(&c, atoi(argv[2]), atoi(argv[3])) < 0 ? 1 : 0;
 }
 

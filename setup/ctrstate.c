@@ -384,6 +384,22 @@ ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx)
 }
 
 int
+ctr_load_id(const char *id, struct ctr *c)
+{
+	const char *root = ctr_root();
+	char dir[PATH_MAX];
+
+	if (!root)
+		return -1;
+	if (strlen(id) != CTR_ID_LEN || strspn(id, "0123456789abcdef") != CTR_ID_LEN) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(dir, sizeof dir, "%s/containers/%s", root, id);
+	return load(dir, c);
+}
+
+int
 ctr_ended(struct ctr *c, int code, int oom)
 {
 	c->status = CTR_EXITED;

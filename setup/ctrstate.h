@@ -66,6 +66,9 @@ int ctr_find(const char *what, struct ctr *c);
  * non-zero. */
 int ctr_each(int (*fn)(struct ctr *c, void *ctx), void *ctx);
 
+/* Loads the container whose whole id is id (nothing else matches). */
+int ctr_load_id(const char *id, struct ctr *c);
+
 /* Records that a detached container ended (code: N, 128+signal; oom: its
  * memory limit killed something): saved, or removed with --rm. */
 int ctr_ended(struct ctr *c, int code, int oom);

@@ -33,9 +33,14 @@ net_configure(uint32_t ip, int prefix, uint32_t gw)
 {
 	int nl = nl_open(), index = (int)if_nametoindex("eth0"), ret = -1;
 
+	/* IPv4 only: no router advertisement of another container's taken */
+	if (file_write(NULL, "/proc/sys/net/ipv6/conf/eth0/disable_ipv6", "1") < 0 &&
+	    errno != ENOENT)
+		goto out;
 	if (nl >= 0 && index > 0 && nl_addr_add(nl, index, ip, prefix) == 0 &&
 	    nl_link_up(nl, index) == 0 && nl_route_default(nl, gw) == 0)
 		ret = 0;
+out:
 	if (nl >= 0)
 		close_keep_errno(nl);
 	return ret;

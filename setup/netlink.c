@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <linux/if_link.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -180,4 +182,49 @@ nl_route_default(int nl, uint32_t gw)
 	m->rtm_type = RTN_UNICAST;
 	attr(&r, RTA_GATEWAY, &gw, sizeof gw);
 	return talk(nl, &r);
+}
+
+int
+nl_nft_table_exists(const char *name)
+{
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	char buf[8192];
+	struct req r;
+	struct nfgenmsg *g;
+	ssize_t n;
+	int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER), found = 0;
+
+	if (nl < 0)
+		return -1;
+	g = begin(&r, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, 0, sizeof *g);
+	g->nfgen_family = 2; /* NFPROTO_IPV4 */
+	g->version = NFNETLINK_V0;
+	attr(&r, NFTA_TABLE_NAME, name, strlen(name) + 1);
+	if (sendto(nl, &r, r.h.nlmsg_len, 0, (struct sockaddr *)&to, sizeof to) < 0)
+		goto out;
+	/* the table (a NEWTABLE message) if there is one, then the answer */
+	for (;;) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		do
+			n = recv(nl, buf, sizeof buf, 0);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			goto out;
+		for (; NLMSG_OK(h, (unsigned)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int e = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				close(nl);
+				if (e && e != -ENOENT) {
+					errno = -e;
+					return -1;
+				}
+				return found;
+			}
+			if (h->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE))
+				found = 1;
+		}
+	}
+out:
+	close(nl);
+	return -1;
 }

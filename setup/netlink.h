@@ -26,4 +26,8 @@ int nl_addr_add(int nl, int index, uint32_t ip, int prefix);
 /* The default route through gw (network order). */
 int nl_route_default(int nl, uint32_t gw);
 
+/* Whether nftables has the ip table name: 1, 0, or -1 with errno (it
+ * asks nf_tables through nfnetlink: no nft to run). */
+int nl_nft_table_exists(const char *name);
+
 #endif

@@ -509,12 +509,12 @@ run_container(struct container *ct)
 	if (ct->bridge) {
 		char said[256];
 		note("lease an address on %s", BRIDGE_NAME);
-		if (bridge_lease_take(&ct->lease, said, sizeof said) < 0) {
+		if (bridge_lease_take(&ct->lease, ct->ctr->id, said, sizeof said) < 0) {
 			bridge_release(&ct->lease);
 			cgroup_remove(&ct->cg);
 			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
 		}
-		cgroup_guard_unlink(&ct->cg, ct->lease.path);
+		cgroup_guard_unlink(&ct->cg, ct->lease.path, ct->ctr->id);
 		if (ct->ctr)
 			inet_ntop(AF_INET, &ct->lease.ip, ct->ctr->ip, sizeof ct->ctr->ip);
 	}
@@ -553,8 +553,12 @@ run_container(struct container *ct)
 		int r;
 		if (ct->bridge) {
 			note("connect its network namespace (a veth pair on %s)", BRIDGE_NAME);
+			/* the watcher knows how to undo its rules before they are added */
 			r = bridge_connect(&ct->lease, ct->c, pid, ct->ctr->id, said, sizeof said);
-			cgroup_guard_nft(&ct->cg, ct->lease.nft_delete);
+			if (r == 0) {
+				cgroup_guard_nft(&ct->cg, ct->lease.nft_delete);
+				r = bridge_publish(&ct->lease, said, sizeof said);
+			}
 		} else {
 			note("connect its network namespace (pasta)");
 			ct->pasta = pasta_start(ct->c, pid, ct->userns, said, sizeof said);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "file.h"
 #include "nft.h"
 #include "watch.h"
 
@@ -111,6 +112,19 @@ forget(const char *file, const char *link, const char *id)
 		unlink(file);
 }
 
+/* "PATH\tTEXT": PATH removed if it still holds TEXT. */
+static void
+unlink_if_holding(char *line)
+{
+	char *tab = strchr(line, '\t'), held[256];
+
+	if (!tab)
+		return;
+	*tab = 0;
+	if (file_read(NULL, line, held, sizeof held) > 0 && strstr(held, tab + 1))
+		unlink(line);
+}
+
 void
 watch_cgroup(int fd, const char *forget_file, const char *forget_link, const char *forget_id,
              const char *nft)
@@ -127,6 +141,6 @@ watch_cgroup(int fd, const char *forget_file, const char *forget_link, const cha
 		if (nft_len)
 			nft_run(nft ? nft : "nft", nft_script, msg, sizeof msg);
 		for (i = 0; i < nfiles; i++)
-			unlink(files[i]);
+			unlink_if_holding(files[i]);
 	}
 }

@@ -167,6 +167,7 @@ monitor_detached(void)
 			if (si.ssi_signo == SIGCHLD) {
 				if (waitpid(pid, &status, WNOHANG) == pid) {
 					done = 1;
+					kill_at = 0; /* its pid is nobody's now */
 					p[P_SIG].fd = -1;
 				}
 			} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
