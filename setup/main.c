@@ -551,11 +551,20 @@ main(int argc, char **argv)
 	if (cfg.npublish) {
 		const struct publish *bad;
 		unsigned port;
-		if (publish_reserve(&cfg, &bad, &port) < 0)
-			die(EXIT_SETUP, "-p '%s': %s host port %u/%s%s", bad->spec,
-			    errno == EADDRINUSE ? "the" : "cannot bind", port, bad->udp ? "udp" : "tcp",
-			    errno == EADDRINUSE ? " is in use" :
-			    errno == EACCES ? ": ports below 1024 need root" : "");
+		int i;
+		/* mocker0 is IPv4 (bridge.h): said before anything is made */
+		for (i = 0; i < cfg.npublish && geteuid() == 0 && !cfg.net_pasta; i++)
+			if (strchr(cfg.publish[i].ip, ':'))
+				die(EXIT_SETUP, "-p '%s': an IPv6 host address needs --net pasta",
+				    cfg.publish[i].spec);
+		if (publish_reserve(&cfg, &bad, &port) < 0) {
+			if (errno == EADDRINUSE)
+				die(EXIT_SETUP, "-p '%s': the host port %u/%s is in use", bad->spec, port,
+				    bad->udp ? "udp" : "tcp");
+			die(EXIT_SETUP, "-p '%s': cannot bind host port %u/%s: %s%s", bad->spec, port,
+			    bad->udp ? "udp" : "tcp", strerror(errno),
+			    errno == EACCES ? " (ports below 1024 need root)" : "");
+		}
 	}
 	prepare(&ct, &cfg);
 	register_container(&ct, &cfg);

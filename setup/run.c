@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "clock.h"
 #include "file.h"
 #include "log.h"
 #include "bridge.h"
@@ -123,15 +124,6 @@ struct forwarding {
 
 static void forward(struct forwarding *f, int sig);
 static void read_report(struct forwarding *f);
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Milliseconds until the stop timeout, -1 for none. */
 static int

@@ -259,6 +259,14 @@ test_bad_publish() {
 		assertEquals "mocker: -p '8080:80': publishing a port needs --net private, not --net ${mode%%/*}" \
 			"$(cat "$T/err")"
 	done
+	run -p '[::1]:8080:80' "$R" true >/dev/null 2>"$T/err"
+	assertEquals "IPv6 on mocker0: 125" 125 $?
+	assertEquals "mocker: -p '[::1]:8080:80': an IPv6 host address needs --net pasta" "$(cat "$T/err")"
+	# (binding an address the host does not have sends nothing anywhere)
+	run -p 198.51.100.1:8080:80 "$R" true >/dev/null 2>"$T/err"
+	assertEquals "not the host's address: 125" 125 $?
+	assertEquals "mocker: -p '198.51.100.1:8080:80': cannot bind host port 8080/tcp: Address not available" \
+		"$(cat "$T/err")"
 	run --net frob "$R" true >/dev/null 2>"$T/err"
 	assertEquals "mocker: --net 'frob': expected none, private, pasta, host or ns:PATH (see mocker run --help)" \
 		"$(cat "$T/err")"

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "clock.h"
 #include "ctrlog.h"
 #include "nft.h"
 #include "monitor.h"
@@ -45,15 +46,6 @@ env_str(const char *name, char *buf, size_t size)
 	const char *v = getenv(name);
 
 	snprintf(buf, size, "%s", v ? v : "");
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The cgroup as the launcher made it: its directories, one a line. */
