@@ -52,6 +52,7 @@ cleanup() {
 	nft flush ruleset 2>/dev/null
 	[ -n "$RULES" ] && nft -f - <<< "$RULES"
 	echo "$FORWARD" > /proc/sys/net/ipv4/ip_forward
+	rootless_cleanup
 	umount -R -l "$T"/* 2>/dev/null
 	rm -rf "$T"
 }
@@ -130,6 +131,71 @@ for _ in $(seq "$ROUNDS"); do
 done
 
 # ---------------------------------------------------------------------------
+# Rootless, side by side: a user made for the while, with subordinate id
+# ranges (this machine has none) and /dev/net/tun open to it (as Debian's
+# udev rule makes it); all of it put back by rootless_cleanup.
+RUSER=mockerbench$$
+TUN_MODE=$(stat -c %a /dev/net/tun)
+rootless_cleanup() {
+	[ -n "${RUSER_MADE:-}" ] || return 0
+	rp rm -a -f -t 0 >/dev/null 2>&1
+	pkill -KILL -u "$RUSER" 2>/dev/null
+	userdel "$RUSER" 2>/dev/null
+	cp "$T/subuid" /etc/subuid && cp "$T/subgid" /etc/subgid
+	chmod "$TUN_MODE" /dev/net/tun
+	RUSER_MADE=
+}
+as_user() { (cd / && runuser -u "$RUSER" -- env HOME="$T/home" XDG_RUNTIME_DIR="$T/xdg" "$@"); }
+rp() {
+	as_user podman --root "$T/rl/storage" --runroot "$T/rl/run" --storage-driver vfs \
+		--runtime runc --cgroup-manager cgroupfs --events-backend file "$@"
+}
+say "bench: rootless ($ROUNDS rounds)"
+cp /etc/subuid "$T/subuid" && cp /etc/subgid "$T/subgid" &&
+	useradd -M -d "$T/home" -s /bin/sh "$RUSER" && RUSER_MADE=1
+if [ -n "${RUSER_MADE:-}" ]; then
+	echo "$RUSER:300000:65536" >> /etc/subuid
+	echo "$RUSER:300000:65536" >> /etc/subgid
+	chmod 0666 /dev/net/tun
+	mkdir -p "$T/home" "$T/xdg" "$T/rl" "$T/rstate"
+	cp -a "$ROOT" "$T/uroot"
+	mkdir -p "$T/ubin"
+	cp "$B/mocker" "$B/mocker-init" "$BB/timeit" "$T/ubin/"
+	chmod 755 "$T/ubin"
+	chown -R "$RUSER:" "$T/home" "$T/xdg" "$T/rl" "$T/rstate" "$T/uroot"
+	chmod 700 "$T/xdg"
+	um() { as_user "$T/ubin/mocker" --root "$T/rstate" "$@"; }
+	for _ in $(seq "$ROUNDS"); do
+		as_user "$T/ubin/timeit" -q 10 "$T/ubin/mocker" --root "$T/rstate" run -q "$T/uroot" /bin/true |
+			median | awk '{printf "%.2f\n", $1 / 1000}' >> "$T/r-none"
+		as_user "$T/ubin/timeit" -q 10 "$T/ubin/mocker" --root "$T/rstate" run -q --net private \
+			"$T/uroot" /bin/true | median | awk '{printf "%.2f\n", $1 / 1000}' >> "$T/r-private"
+		rp run --rm --network none --rootfs "$T/uroot" /bin/true >/dev/null 2>&1 # (warm)
+		as_user "$T/ubin/timeit" -q 3 podman --root "$T/rl/storage" --runroot "$T/rl/run" \
+			--storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend file \
+			run --rm --network none --rootfs "$T/uroot" /bin/true | median |
+			awk '{printf "%.2f\n", $1 / 1000}' >> "$T/r-podman-none"
+		as_user "$T/ubin/timeit" -q 3 podman --root "$T/rl/storage" --runroot "$T/rl/run" \
+			--storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend file \
+			run --rm --network slirp4netns --rootfs "$T/uroot" /bin/true | median |
+			awk '{printf "%.2f\n", $1 / 1000}' >> "$T/r-podman-slirp"
+	done
+	ump=$(free_port)
+	um run -q -d --name iperf -p "$ump:5201" "$T/uroot" iperf3 -s >/dev/null ||
+		say "rootless mocker run -p failed"
+	upp=$(free_port)
+	rp run -d --name iperf -p "$upp:5201" --rootfs "$T/uroot" iperf3 -s >/dev/null ||
+		say "rootless podman run -p failed"
+	sleep 1
+	for _ in $(seq "$ROUNDS"); do
+		gbits "$ump" >> "$T/r-tp-mocker"
+		gbits "$upp" >> "$T/r-tp-podman"
+	done
+	um rm -f iperf >/dev/null 2>&1
+	rootless_cleanup
+fi
+
+# ---------------------------------------------------------------------------
 ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
 sn=$(stats < "$T/start-none") sp=$(stats < "$T/start-private") sc=$(stats < "$T/start-crun")
 sa=$(stats < "$T/start-pasta") ta=$(stats < "$T/tp-pasta") la=$(stats < "$T/lat-pasta")
@@ -142,6 +208,13 @@ set -- $sa; sa1=$1
 om=$(awk -v a="$sp1" -v b="$sn1" 'BEGIN {printf "%.2f", a - b}')
 oa=$(awk -v a="$sa1" -v b="$sn1" 'BEGIN {printf "%.2f", a - b}')
 op=$(awk -v a="$ps1" -v b="$pn1" 'BEGIN {printf "%.2f", a - b}')
+rn=$(stats < "$T/r-none") rpv=$(stats < "$T/r-private")
+rpn=$(stats < "$T/r-podman-none") rps=$(stats < "$T/r-podman-slirp")
+rtm=$(stats < "$T/r-tp-mocker") rtp=$(stats < "$T/r-tp-podman")
+set -- $rn; rn1=$1; set -- $rpv; rpv1=$1; set -- $rpn; rpn1=$1; set -- $rps; rps1=$1
+set -- $rtm; rtm1=$1; set -- $rtp; rtp1=$1
+orm=$(awk -v a="$rpv1" -v b="$rn1" 'BEGIN {printf "%.2f", a - b}')
+orp=$(awk -v a="$rps1" -v b="$rpn1" 'BEGIN {printf "%.2f", a - b}')
 cat <<EOF
 
 ## Networks: --net private and -p against Podman (podman $(ver podman), netavark $(ver netavark), slirp4netns $(ver slirp4netns), pasta (passt) $(ver passt), crun $(ver crun))
@@ -153,7 +226,8 @@ published port: iperf3 (3 s, one stream) and a TCP connect-send-answer (200, med
 host's 127.0.0.1 to a port published by mocker (as root: a veth pair on mocker0 and nftables
 DNAT; and through pasta, as rootless runs) and by rootful Podman (its default bridge: a veth
 pair and DNAT rules), against the same server on the host's own loopback.
-Rootless Podman is not measured: this machine has no subordinate id ranges for it.
+Rootless: a user made for the run (subordinate ids 300000:65536, /dev/net/tun 0666, all put
+back), mocker (pasta) against Podman (slirp4netns, its default here), storage vfs, runc.
 
 | | mocker, as root (veth, mocker0) | mocker --net pasta (as rootless) | Podman | other |
 |---|---|---|---|---|
@@ -163,10 +237,19 @@ Rootless Podman is not measured: this machine has no subordinate id ranges for i
 | published port, iperf3 (Gbit/s) | $(fmt "$tm" 2) | $(fmt "$ta" 2) | $(fmt "$tpp" 2) | host loopback $(fmt "$th" 2) |
 | published port, connect+echo (µs) | $(fmt "$lm" 0) | $(fmt "$la" 0) | $(fmt "$lp" 0) | host loopback $(fmt "$lh" 0) |
 
+| rootless | mocker (pasta) | Podman (slirp4netns) |
+|---|---|---|
+| start, no network (ms) | $(fmt "$rn" 2) | $(fmt "$rpn" 2) |
+| start, a network of its own (ms) | $(fmt "$rpv" 2) | $(fmt "$rps" 2) |
+| its overhead (ms) | $orm | $orp |
+| published port, iperf3 (Gbit/s) | $(fmt "$rtm" 2) | $(fmt "$rtp" 2) |
+
 | target | measured | verdict |
 |---|---|---|
-| --net private's start overhead below Podman's (slirp4netns) | $om vs $op ms | $(verdict lt "$om" "$op") |
-| --net pasta's (rootless's) start overhead below Podman's slirp4netns | $oa vs $op ms | $(verdict lt "$oa" "$op") |
-| --net private's start overhead ≤ 10 ms | $om ms | $(verdict le "$om" 10) |
-| published-port throughput ≥ rootful Podman's | $(printf %.2f "$tm1") vs $(printf %.2f "$tp1") Gbit/s, ratio $(ratio "$tm1" "$tp1") | $(verdict le "$tp1" "$tm1") |
+| root: --net private's start overhead below Podman's (slirp4netns) | $om vs $op ms | $(verdict lt "$om" "$op") |
+| root: --net private's start overhead ≤ 10 ms | $om ms | $(verdict le "$om" 10) |
+| rootless: --net private's start overhead below rootless Podman's (slirp4netns) | $orm vs $orp ms | $(verdict lt "$orm" "$orp") |
+| rootless: --net private's start overhead ≤ 10 ms | $orm ms | $(verdict le "$orm" 10) |
+| rootless: published-port throughput ≥ rootless Podman's | $(printf %.2f "$rtm1") vs $(printf %.2f "$rtp1") Gbit/s, ratio $(ratio "$rtm1" "$rtp1") | $(verdict le "$rtp1" "$rtm1") |
+| root: published-port throughput ≥ rootful Podman's | $(printf %.2f "$tm1") vs $(printf %.2f "$tp1") Gbit/s, ratio $(ratio "$tm1" "$tp1") | $(verdict le "$tp1" "$tm1") |
 EOF
