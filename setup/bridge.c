@@ -182,27 +182,27 @@ lease(struct bridge_lease *l, const char *id)
 	char own[160], held[160];
 	unsigned short r;
 	unsigned k;
-	int fd, i;
+	int fd, t, stale;
 
 	if (getrandom(&r, sizeof r, 0) != sizeof r)
 		r = (unsigned short)getpid();
 	snprintf(own, sizeof own, "%d %llu %s\n", (int)getpid(), proc_start_time(getpid()), id);
-	for (i = 0; i < LEASE_TRIES * 2; i++) {
-		k = 2 + (r + (unsigned)i / 2) % 65532; /* not .0.0, .0.1 (the gateway), the broadcast */
+	for (t = 0; t < LEASE_TRIES; t++) {
+		k = 2 + (r + (unsigned)t) % 65532; /* not .0.0, .0.1 (the gateway), the broadcast */
 		snprintf(l->path, sizeof l->path, "%s/10.90.%u.%u", BRIDGE_LEASES, k >> 8, k & 255);
-		if ((fd = open(l->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
-			write_all(fd, own, strlen(own));
-			close(fd);
-			l->ip = htonl(0x0a5a0000U | k);
-			return 0;
-		}
-		if (errno != EEXIST)
-			return -1;
-		if (i % 2 == 0) { /* its holder gone? once */
-			if (file_read(NULL, l->path, held, sizeof held) > 0 && !lease_held(held))
-				unlink(l->path);
-			else
-				i++;
+		for (stale = 0; stale < 2; stale++) {
+			if ((fd = open(l->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+				write_all(fd, own, strlen(own));
+				close(fd);
+				l->ip = htonl(0x0a5a0000U | k);
+				return 0;
+			}
+			if (errno != EEXIST)
+				return -1;
+			/* taken over, once, when its holder and container are gone */
+			if (stale || file_read(NULL, l->path, held, sizeof held) <= 0 ||
+			    lease_held(held) || unlink(l->path) < 0)
+				break;
 		}
 	}
 	errno = EADDRNOTAVAIL;
@@ -278,11 +278,6 @@ port_rules(struct bridge_lease *l, const struct config *c, char *add, size_t siz
 	for (i = 0; i < c->npublish; i++) {
 		const struct publish *p = &c->publish[i];
 		const char *proto = p->udp ? "udp" : "tcp";
-		if (strchr(p->ip, ':')) {
-			snprintf(msg, msize, "-p '%s': an IPv6 host address needs --net pasta", p->spec);
-			l->nft_delete[0] = 0;
-			return -1;
-		}
 		for (k = 0; k < p->count && n < size && d < sizeof l->nft_delete; k++) {
 			if (p->ip[0]) {
 				n += (size_t)snprintf(add + n, size - n,

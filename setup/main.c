@@ -275,6 +275,10 @@ prepare(struct container *ct, const struct config *c)
 	ct->pasta = 0;
 	/* --net private: as root Docker's way (bridge.h), else pasta */
 	ct->bridge = c->net == NET_PRIVATE && !c->net_pasta && geteuid() == 0 && !ct->exec;
+	for (i = 0; ct->bridge && i < c->npublish; i++) /* mocker0 is IPv4 */
+		if (strchr(c->publish[i].ip, ':'))
+			die(EXIT_SETUP, "-p '%s': an IPv6 host address needs --net pasta",
+			    c->publish[i].spec);
 	for (i = 0; i < MAX_VOLUMES; i++)
 		ct->volume_idmapped[i] = -1;
 	if (!realpath(c->rootfs, ct->rootfs))
@@ -551,12 +555,6 @@ main(int argc, char **argv)
 	if (cfg.npublish) {
 		const struct publish *bad;
 		unsigned port;
-		int i;
-		/* mocker0 is IPv4 (bridge.h): said before anything is made */
-		for (i = 0; i < cfg.npublish && geteuid() == 0 && !cfg.net_pasta; i++)
-			if (strchr(cfg.publish[i].ip, ':'))
-				die(EXIT_SETUP, "-p '%s': an IPv6 host address needs --net pasta",
-				    cfg.publish[i].spec);
 		if (publish_reserve(&cfg, &bad, &port) < 0) {
 			if (errno == EADDRINUSE)
 				die(EXIT_SETUP, "-p '%s': the host port %u/%s is in use", bad->spec, port,

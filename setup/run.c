@@ -483,6 +483,46 @@ child(struct container *ct, int sync[2])
 	plan_run(ct);
 }
 
+/* Undoes the host's part of a run that fails before it starts: its first
+ * process (pid, if any) killed, its network's pasta, rules and address,
+ * then its cgroup, last: once that is gone the watcher is told all is
+ * done and would undo nothing more. */
+static void
+abandon(struct container *ct, pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	pasta_stop(ct->pasta);
+	ct->pasta = 0;
+	bridge_release(&ct->lease);
+	cgroup_remove(&ct->cg);
+}
+
+/* --net private: the container's network namespace connected, as root on
+ * mocker0 (the watcher knows how to undo its rules before they are
+ * added), else by pasta. 0, or -1 with msg. */
+static int
+connect_network(struct container *ct, pid_t pid, char *msg, size_t size)
+{
+	pid_t pasta;
+
+	if (ct->bridge) {
+		note("connect its network namespace (a veth pair on %s)", BRIDGE_NAME);
+		if (bridge_connect(&ct->lease, ct->c, pid, ct->ctr->id, msg, size) < 0)
+			return -1;
+		cgroup_guard_nft(&ct->cg, ct->lease.nft_delete);
+		return bridge_publish(&ct->lease, msg, size);
+	}
+	note("connect its network namespace (pasta)");
+	if ((pasta = pasta_start(ct->c, pid, ct->userns, msg, size)) < 0)
+		return -1;
+	ct->pasta = pasta;
+	return 0;
+}
+
 int
 run_container(struct container *ct)
 {
@@ -502,20 +542,17 @@ run_container(struct container *ct)
 		char said[256];
 		note("lease an address on %s", BRIDGE_NAME);
 		if (bridge_lease_take(&ct->lease, ct->ctr->id, said, sizeof said) < 0) {
-			bridge_release(&ct->lease);
-			cgroup_remove(&ct->cg);
+			abandon(ct, 0);
 			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
 		}
 		cgroup_guard_unlink(&ct->cg, ct->lease.path, ct->ctr->id);
-		if (ct->ctr)
-			inet_ntop(AF_INET, &ct->lease.ip, ct->ctr->ip, sizeof ct->ctr->ip);
+		inet_ntop(AF_INET, &ct->lease.ip, ct->ctr->ip, sizeof ct->ctr->ip);
 	}
 	note("clone the container's first process into new namespaces");
 	pid = clone_container(ct, &cloned_in);
 	if (pid < 0) {
 		code = errno;
-		bridge_release(&ct->lease);
-		cgroup_remove(&ct->cg);
+		abandon(ct, 0);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot make the namespaces");
 	}
@@ -532,49 +569,21 @@ run_container(struct container *ct)
 	                cgroup_attach(&ct->cg, pid, cloned_in, &why)) < 0 ||
 	    (ct->userns && !ct->exec && userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
 		code = errno;
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		bridge_release(&ct->lease);
-		cgroup_remove(&ct->cg);
+		abandon(ct, pid);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot %s", why);
 	}
 	if (ct->c->net == NET_PRIVATE && !ct->exec) {
 		char said[256];
-		int r;
-		if (ct->bridge) {
-			note("connect its network namespace (a veth pair on %s)", BRIDGE_NAME);
-			/* the watcher knows how to undo its rules before they are added */
-			r = bridge_connect(&ct->lease, ct->c, pid, ct->ctr->id, said, sizeof said);
-			if (r == 0) {
-				cgroup_guard_nft(&ct->cg, ct->lease.nft_delete);
-				r = bridge_publish(&ct->lease, said, sizeof said);
-			}
-		} else {
-			note("connect its network namespace (pasta)");
-			ct->pasta = pasta_start(ct->c, pid, ct->userns, said, sizeof said);
-			r = ct->pasta < 0 ? -1 : 0;
-		}
-		if (r < 0) {
-			ct->pasta = 0;
-			kill(pid, SIGKILL);
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			bridge_release(&ct->lease);
-			cgroup_remove(&ct->cg);
+		if (connect_network(ct, pid, said, sizeof said) < 0) {
+			abandon(ct, pid);
 			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
 		}
 	}
 	note("tell it to go on");
 	if (send_go(ct, pid, sync[0]) < 0) {
 		code = errno;
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		cgroup_remove(&ct->cg);
-		pasta_stop(ct->pasta);
-		bridge_release(&ct->lease);
+		abandon(ct, pid);
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot make an idmapped mount");
 	}
