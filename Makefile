@@ -11,8 +11,9 @@
 #   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
 #   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
 #
-# The launcher links a static libseccomp built from Debian's sources with
-# the same compiler (musl-toolchain/libseccomp.sh; docs/dependencies.md).
+# The launcher links static libseccomp, libarchive (zlib, zstd) and jansson
+# built from Debian's sources with the same compiler (musl-toolchain/deplib.sh;
+# docs/dependencies.md).
 # CC is the musl toolchain from musl-toolchain/ unless given: make CC=gcc
 # builds a glibc variant (for valgrind; add STATIC=0 for sanitizers).
 # V=1 shows the commands.
@@ -66,9 +67,12 @@ OBJ       = $(B)/obj
 GEN       = $(B)/gen
 VERSION_H = $(GEN)/version.h
 # Libraries the launcher links, built once from Debian's sources with $(CC)
-# (musl-toolchain/libseccomp.sh): mocker stays one static binary.
+# (musl-toolchain/deplib.sh): mocker stays one static binary.
 DEPS      = $(B)/deps
 SECCOMP_A = $(DEPS)/lib/libseccomp.a
+# image layers (libarchive, with zlib and zstd) and manifests (jansson)
+IMAGE_LIBS = $(DEPS)/lib/libarchive.a $(DEPS)/lib/libzstd.a $(DEPS)/lib/libz.a \
+	$(DEPS)/lib/libjansson.a
 SECCOMP_H = $(GEN)/seccomp_default.h
 INIT_OBJ  = $(INIT_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/init/common-%.o)
 SETUP_OBJ = $(SETUP_SRC:%.c=$(OBJ)/%.o) $(COMMON_SRC:common/%.c=$(OBJ)/setup/common-%.o) \
@@ -114,7 +118,7 @@ $(OBJ)/init/%.o: init/%.c $(B)/.flags | $(TOOLCHAIN)
 $(OBJ)/init/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(INIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Os -MMD -MP -c -o $@ $<
 
-$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN) $(SECCOMP_A) $(SECCOMP_H)
+$(OBJ)/setup/%.o: setup/%.c $(B)/.flags | $(TOOLCHAIN) $(SECCOMP_A) $(SECCOMP_H) $(IMAGE_LIBS)
 	$(call say,CC,$<)mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(SETUP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OBJ)/setup/common-%.o: common/%.c $(B)/.flags | $(TOOLCHAIN)
@@ -136,11 +140,24 @@ $(B)/mocker-monitor: $(MONITOR_OBJ)
 $(OBJ)/setup/monitor_elf.o: setup/monitor_elf.S $(B)/mocker-monitor
 	$(call say,AS,$<)$(CC) -DMONITOR_ELF='"$(B)/mocker-monitor"' -c -o $@ $<
 
-$(B)/mocker: $(SETUP_OBJ) $(SECCOMP_A)
-	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ) $(SECCOMP_A)
+$(B)/mocker: $(SETUP_OBJ) $(SECCOMP_A) $(IMAGE_LIBS)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(SETUP_OBJ) $(SECCOMP_A) \
+		$(IMAGE_LIBS)
 
-$(SECCOMP_A): musl-toolchain/libseccomp.sh $(B)/.flags | $(TOOLCHAIN)
-	$(call say,LIB,libseccomp)sh musl-toolchain/libseccomp.sh $(DEPS) "$(CC)"
+# Each library from Debian's source, once (musl-toolchain/deplib.sh), one
+# after the other: the first may add deb-src lines and run apt-get update.
+$(SECCOMP_A): musl-toolchain/deplib.sh $(B)/.flags | $(TOOLCHAIN)
+	$(call say,LIB,libseccomp)sh musl-toolchain/deplib.sh libseccomp $(DEPS) "$(CC)"
+$(DEPS)/lib/libz.a: musl-toolchain/deplib.sh $(B)/.flags | $(TOOLCHAIN) $(SECCOMP_A)
+	$(call say,LIB,zlib)sh musl-toolchain/deplib.sh zlib $(DEPS) "$(CC)"
+$(DEPS)/lib/libzstd.a: musl-toolchain/deplib.sh $(B)/.flags | $(TOOLCHAIN) $(DEPS)/lib/libz.a
+	$(call say,LIB,zstd)sh musl-toolchain/deplib.sh zstd $(DEPS) "$(CC)"
+$(DEPS)/lib/libarchive.a: musl-toolchain/deplib.sh $(B)/.flags $(DEPS)/lib/libz.a \
+		$(DEPS)/lib/libzstd.a | $(TOOLCHAIN)
+	$(call say,LIB,libarchive)sh musl-toolchain/deplib.sh libarchive $(DEPS) "$(CC)"
+$(DEPS)/lib/libjansson.a: musl-toolchain/deplib.sh $(B)/.flags | $(TOOLCHAIN) \
+		$(DEPS)/lib/libarchive.a
+	$(call say,LIB,jansson)sh musl-toolchain/deplib.sh jansson $(DEPS) "$(CC)"
 
 # The seccomp filter for the default capabilities, compiled at build time
 # by libseccomp from the policy (setup/seccomp_policy.c).

@@ -59,8 +59,10 @@ struct ulimit {
 };
 
 struct config {
-	const char *rootfs;          /* as given */
+	const char *rootfs;          /* as given: a directory or an image */
 	char *const *argv;           /* the command; /bin/sh by default */
+	char *const *cmd;            /* COMMAND as given, NULL for none */
+	const char *entrypoint;      /* --entrypoint, NULL if not given */
 	const char *hostname;
 	const char *env[MAX_ENV];    /* -e and --env-file: KEY=VALUE or KEY */
 	int nenv;
@@ -79,6 +81,9 @@ struct config {
 	int net_pasta;               /* --net pasta: private, through pasta as root too */
 	struct publish publish[MAX_PUBLISH];
 	int npublish;
+	int publish_all;             /* -P: the image's ExposedPorts */
+	int tls_verify;              /* --tls-verify (default true) */
+	const char *creds, *authfile; /* --creds, --authfile for a registry */
 	struct host_entry hosts[MAX_HOSTS]; /* --add-host */
 	int nhosts;
 	const char *dns[MAX_DNS], *dns_search[MAX_DNS], *dns_options[MAX_DNS];
@@ -92,6 +97,7 @@ struct config {
 
 	/* stopping and restarting */
 	int stop_signal;             /* --stop-signal, SIGTERM by default */
+	int stop_signal_given;
 	int stop_timeout;            /* --stop-timeout seconds, also the init's grace */
 	const char *restart;         /* --restart, as mocker-init's -R takes it */
 

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "ctrlog.h"
 #include "ctrstate.h"
+#include "image.h"
 #include "passwd.h"
 #include "terminal.h"
 #include "userns.h"
@@ -31,7 +32,11 @@ enum init_mode {
 
 struct container {
 	const struct config *c;
-	char rootfs[PATH_MAX];     /* resolved on the host */
+	char rootfs[PATH_MAX];     /* resolved on the host; an image's name */
+	const struct image *image; /* run IMAGE: its layers, else NULL */
+	char store_root[PATH_MAX]; /* run IMAGE: the store */
+	char store_dir[PATH_MAX];  /* and the container's directory in it
+	                            * (upper, work, merged) */
 	char hostname[65];
 	char init_host[PATH_MAX];  /* the host's mocker-init, "" if none found */
 	int rootless;              /* started by a non-root user */

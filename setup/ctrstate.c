@@ -12,6 +12,7 @@
 #include "ctrstate.h"
 #include "file.h"
 #include "state.h"
+#include "store.h"
 
 static char root_given[PATH_MAX];
 
@@ -181,11 +182,11 @@ ctr_save(const struct ctr *c)
 	fprintf(f, "id=%s\nname=%s\nstatus=%d\ndetached=%d\nrm=%d\npid=%d\nmonitor=%d\n"
 	        "pid_start=%llu\nmon_start=%llu\nexit_code=%d\noom=%d\nreason=%s\n"
 	        "created=%lld\nstarted=%lld\nfinished=%lld\nstop_signal=%d\nstop_timeout=%d\n"
-	        "rootfs=%s\ncgroup=%s\nports=%s\nip=%s\ncommand=%s\nend=1\n",
+	        "rootfs=%s\ncgroup=%s\nports=%s\nip=%s\nstore=%s\ncommand=%s\nend=1\n",
 	        c->id, c->name, c->status, c->detached, c->auto_remove, (int)c->pid,
 	        (int)c->monitor, c->pid_start, c->mon_start, c->exit_code, c->oom, c->reason,
 	        c->created, c->started, c->finished, c->stop_signal, c->stop_timeout,
-	        c->rootfs, c->cgroup, c->ports, c->ip, c->command);
+	        c->rootfs, c->cgroup, c->ports, c->ip, c->store, c->command);
 	if (c->file_only) {
 		long end = ftell(f);
 		if (fflush(f) != 0 || ftruncate(fileno(f), end) < 0) {
@@ -240,6 +241,7 @@ load(const char *dir, struct ctr *c)
 		field(line, "cgroup", c->cgroup, sizeof c->cgroup);
 		field(line, "ports", c->ports, sizeof c->ports);
 		field(line, "ip", c->ip, sizeof c->ip);
+		field(line, "store", c->store, sizeof c->store);
 		field(line, "command", c->command, sizeof c->command);
 #define NUM(k, dst, conv) v[0] = 0; field(line, k, v, sizeof v); if (v[0]) dst = conv;
 		NUM("status", c->status, atoi(v))
@@ -422,6 +424,8 @@ ctr_remove(const struct ctr *c)
 
 	if (!root)
 		return -1;
+	if (c->store[0])
+		store_remove_path(c->store, c->id);
 	snprintf(path, sizeof path, "%s/names/%s", root, c->name);
 	/* (a name made from the id has no link; one loaded from a state
 	 * file is not known to be either: looked for) */

@@ -40,6 +40,8 @@ struct ctr {
 	char cgroup[PATH_MAX];
 	char ports[1024];          /* -p, as ps shows them: "0.0.0.0:8080->80/tcp" */
 	char ip[16];               /* its address on mocker0, "" */
+	char store[PATH_MAX];      /* run IMAGE: its directory in the image
+	                            * store (upper layer), removed with it */
 	int stop_signal, stop_timeout;
 };
 

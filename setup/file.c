@@ -33,6 +33,22 @@ file_write(const char *dir, const char *name, const char *text)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+int
+file_create(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+	int fd;
+
+	if ((fd = open(join(dir, name, path, sizeof path),
+	               O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	if (write_all(fd, text, strlen(text)) < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
 ssize_t
 file_read(const char *dir, const char *name, char *buf, size_t size)
 {

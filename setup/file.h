@@ -22,6 +22,10 @@ close_keep_errno(int fd)
  * write(2), as control files want. 0, or -1 with errno. */
 int file_write(const char *dir, const char *name, const char *text);
 
+/* Makes (or empties) DIR/NAME, mode 0600, holding text; never through a
+ * final symlink. 0, or -1 with errno. */
+int file_create(const char *dir, const char *name, const char *text);
+
 /* Writes all of buf to fd, through short writes and EINTR. 0 or -1. */
 int write_all(int fd, const char *buf, size_t len);
 

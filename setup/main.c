@@ -41,6 +41,9 @@
 #include "publish.h"
 #include "initfd.h"
 #include "hostname.h"
+#include "image_cmds.h"
+#include "image_run.h"
+#include "store.h"
 #include "log.h"
 #include "monitor_exec.h"
 #include "run.h"
@@ -52,8 +55,9 @@
 #endif
 
 static const char usage[] =
-"usage: mocker [--root DIR] COMMAND ...\n"
-"  run [OPTION]... ROOTFS [COMMAND [ARG]...]   run a container (-d: in the background)\n"
+"usage: mocker [--root DIR] [--storage DIR] COMMAND ...\n"
+"  run [OPTION]... ROOTFS|IMAGE [COMMAND [ARG]...]  run a container (-d: in the\n"
+"                                               background)\n"
 "  ps [-a] [-q] [--format TEMPLATE]             the containers\n"
 "  exec [-it] [-u USER] [-w DIR] [-e K=V] NAME CMD...  CMD inside, as it is\n"
 "  logs [-f] [-t] [--tail N] NAME               what a detached one wrote\n"
@@ -63,9 +67,15 @@ static const char usage[] =
 "  rm [-f] NAME...                              forget an exited one (-f: kill it)\n"
 "  inspect NAME...                              its state, as JSON\n"
 "  port NAME [CTR_PORT[/udp]]                   its published ports\n"
+"  pull [-q] [--tls-verify=false] [--creds U:P] REF  an image into the store\n"
+"  images [-q] [--no-trunc]                     the images of the store\n"
+"  rmi NAME|ID...                               remove images no container uses\n"
+"  image prune [-a]                             remove unnamed (-a: unused) images\n"
 "  --help | --version\n"
 "--root DIR (MOCKER_ROOT): where containers' state is kept (/run/mocker for\n"
-"root). See mocker run --help, and mocker(1). MIT license.\n";
+"root). --storage DIR (MOCKER_STORAGE): the image store (/var/lib/mocker for\n"
+"root, else $XDG_DATA_HOME/mocker). See mocker run --help, and mocker(1).\n"
+"MIT license.\n";
 
 /* mocker [--root DIR] [--storage DIR] COMMAND: the index of COMMAND. */
 static int
@@ -83,6 +93,8 @@ global_options(int argc, char **argv)
 			die(EXIT_SETUP, "option '%s' needs a value (see mocker --help)", a);
 		if (root)
 			ctr_set_root(v ? v + 1 : argv[i + 1]);
+		else
+			store_set(v ? v + 1 : argv[i + 1]);
 		i += v ? 1 : 2;
 	}
 	return i;
@@ -195,8 +207,10 @@ default_hostname(struct container *ct)
 	size_t n = 0;
 
 	snprintf(path, sizeof path, "%s", ct->rootfs);
+	if (ct->image) /* HOST/NAME:TAG: NAME */
+		path[strcspn(path, ":@")] = 0;
 	base = basename(path);
-	if (strcmp(base, "rootfs") == 0 || strcmp(base, "root") == 0) {
+	if (!ct->image && (strcmp(base, "rootfs") == 0 || strcmp(base, "root") == 0)) {
 		base[-1] = 0; /* realpath: there is a '/' before it */
 		base = basename(path);
 	}
@@ -244,21 +258,6 @@ ignored_signals(void)
 	return (p = strstr(buf, "SigIgn:")) ? strtoull(p + 7, NULL, 16) : 0;
 }
 
-/* An OCI image layout (oci-layout and index.json, no /bin or /etc):
- * what make images and umoci write, not something to run as it is. */
-static int
-is_oci_layout(const char *dir)
-{
-	char path[PATH_MAX + 32];
-	struct stat st;
-
-	snprintf(path, sizeof path, "%s/oci-layout", dir);
-	if (stat(path, &st) < 0)
-		return 0;
-	snprintf(path, sizeof path, "%s/etc", dir);
-	return stat(path, &st) < 0;
-}
-
 /* Everything that can be checked on the host, before any namespace. */
 static void
 prepare(struct container *ct, const struct config *c)
@@ -281,18 +280,28 @@ prepare(struct container *ct, const struct config *c)
 			    c->publish[i].spec);
 	for (i = 0; i < MAX_VOLUMES; i++)
 		ct->volume_idmapped[i] = -1;
-	if (!realpath(c->rootfs, ct->rootfs))
-		die_errno(EXIT_SETUP, "rootfs '%s'", c->rootfs);
-	if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
-		die(EXIT_SETUP, "rootfs '%s': a file, not a root filesystem directory; an image "
-		    "archive must be unpacked first (umoci unpack, or tar -x of a root "
-		    "filesystem)", c->rootfs);
-	if (is_oci_layout(ct->rootfs))
-		die(EXIT_SETUP, "rootfs '%s': an OCI image layout, not a root filesystem; unpack "
-		    "it first: umoci unpack --image DIR:TAG BUNDLE, then run BUNDLE/rootfs",
-		    c->rootfs);
-	if (strcmp(ct->rootfs, "/") == 0)
-		die(EXIT_SETUP, "rootfs '/': the host's root cannot be a container's");
+	if (ct->image) {
+		const char *store = store_dir();
+		if (!store)
+			die_errno(EXIT_SETUP, "the image store %s", store_name());
+		snprintf(ct->store_root, sizeof ct->store_root, "%s", store);
+		snprintf(ct->rootfs, sizeof ct->rootfs, "%s",
+		         ct->image->name[0] ? ct->image->name : ct->image->id);
+		if (c->userns && geteuid() == 0)
+			die(EXIT_SETUP, "--userns: not yet for an image's container (its layers are "
+			    "the host's ids); run a root filesystem directory");
+		if (c->overlay_upper)
+			die(EXIT_SETUP, "--overlay=%s: an image's container keeps its changes in the "
+			    "store until mocker rm", c->overlay_upper);
+	} else {
+		/* (run has said what else ROOTFS could be: image_for_run) */
+		if (!realpath(c->rootfs, ct->rootfs))
+			die_errno(EXIT_SETUP, "rootfs '%s'", c->rootfs);
+		if (stat(ct->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+			die(EXIT_SETUP, "rootfs '%s': not a directory", c->rootfs);
+		if (strcmp(ct->rootfs, "/") == 0)
+			die(EXIT_SETUP, "rootfs '/': the host's root cannot be a container's");
+	}
 	if (c->hostname)
 		snprintf(ct->hostname, sizeof ct->hostname, "%s", c->hostname);
 	else
@@ -407,6 +416,27 @@ run_args(const struct ctr *c, int *argc)
 	return argv + start;
 }
 
+/* A container of an image: the image's Env, User and WorkingDir for
+ * exec too, from the store its directory is in (STORE/containers/CID). */
+static int
+exec_image(const struct ctr *c, struct config *cfg, struct container *ct)
+{
+	static struct image img;
+	char store[PATH_MAX], id[80], why[512], *cut;
+
+	snprintf(store, sizeof store, "%s", c->store);
+	if (!(cut = strstr(store, "/containers/")) || file_read(c->store, "image", id, sizeof id) < 64)
+		return -1;
+	*cut = 0;
+	id[64] = 0;
+	store_set(store);
+	if (image_find(id, &img, why, sizeof why) != 0)
+		return -1;
+	image_apply(cfg, &img, 1);
+	ct->image = &img;
+	return 0;
+}
+
 /*
  * mocker exec [-it] [-u USER] [-w DIR] [-e K=V] NAME CMD...: CMD inside a
  * running container with exactly its restrictions, made the way its own
@@ -463,6 +493,8 @@ cmd_exec(int argc, char **argv, struct container *ct, struct config *cfg)
 		die(1, "exec: %s is not running", name);
 	config_parse(cfg, rargc, rargv); /* (getopt's optind is its now) */
 	log_quiet = 1; /* its run's warnings were said then */
+	if (c.store[0] && exec_image(&c, cfg, ct) < 0)
+		die(1, "exec: %s: its image is no longer in the store", name);
 	cfg->detach = 0;
 	cfg->tty = tty;
 	cfg->no_init = 1;  /* our init's copy execs CMD in place (-x) */
@@ -535,6 +567,14 @@ main(int argc, char **argv)
 			return cmd_inspect(argc, argv);
 		if (strcmp(cmd, "port") == 0)
 			return cmd_port(argc, argv);
+		if (strcmp(cmd, "pull") == 0)
+			return cmd_pull(argc, argv);
+		if (strcmp(cmd, "images") == 0)
+			return cmd_images(argc, argv);
+		if (strcmp(cmd, "rmi") == 0)
+			return cmd_rmi(argc, argv);
+		if (strcmp(cmd, "image") == 0)
+			return cmd_image(argc, argv);
 		if (strcmp(cmd, "_ended") == 0)
 			return cmd_ended(argc, argv);
 		if (strcmp(cmd, "exec") == 0) {
@@ -546,6 +586,11 @@ main(int argc, char **argv)
 	}
 
 	config_parse(&cfg, argc, argv);
+	{
+		static struct image img;
+		if (image_for_run(&cfg, &img, log_quiet))
+			ct.image = &img;
+	}
 	if (cfg.userns_keep_id && !cfg.user && getuid() != 0) {
 		/* keep-id: the caller inside, as the caller's own ids */
 		static char me[48];
@@ -566,6 +611,15 @@ main(int argc, char **argv)
 	}
 	prepare(&ct, &cfg);
 	register_container(&ct, &cfg);
+	if (ct.image) {
+		/* its upper layer, in the store, named for it: rmi sees it */
+		if (store_container_make(ctr.id, ct.image->id, ctr.dir, ct.store_dir,
+		                         sizeof ct.store_dir) < 0)
+			die_errno(EXIT_SETUP, "cannot make the container's directory in %s",
+			          store_name());
+		snprintf(ctr.store, sizeof ctr.store, "%s", ct.store_dir);
+		image_run_recorded();
+	}
 	if (cfg.detach)
 		detach(&ct);
 

@@ -17,9 +17,13 @@
 #include "publish.h"
 
 static const char usage_text[] =
-"usage: mocker run [OPTION]... ROOTFS [COMMAND [ARG]...]\n"
-"Runs COMMAND (default /bin/sh) in the root filesystem ROOTFS, in new PID,\n"
-"mount, UTS, IPC, network and cgroup namespaces, with mocker-init as PID 1.\n"
+"usage: mocker run [OPTION]... ROOTFS|IMAGE [COMMAND [ARG]...]\n"
+"Runs COMMAND (default /bin/sh, or the image's) in the root filesystem\n"
+"ROOTFS or a container of IMAGE, in new PID, mount, UTS, IPC, network and\n"
+"cgroup namespaces, with mocker-init as PID 1.\n"
+"IMAGE: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE,\n"
+"docker://HOST/NAME:TAG (pulled when missing), or an image of the store\n"
+"(mocker images).\n"
 "\n"
 "What runs\n"
 "      --entrypoint CMD     run CMD with COMMAND as its arguments\n"
@@ -54,6 +58,7 @@ static const char usage_text[] =
 "                           host: the host's; ns:PATH: join that namespace\n"
 "  -p, --publish [IP:][HOST_PORT:]CTR_PORT[/udp]  a port on the host's\n"
 "                           (implies --net private; IP default 0.0.0.0)\n"
+"  -P, --publish-all        the image's exposed ports, on free host ports\n"
 "      --hostname NAME      hostname (default: from the image directory's name)\n"
 "      --add-host NAME:IP   a line of the container's /etc/hosts\n"
 "      --dns IP, --dns-search DOMAIN, --dns-option OPT  its /etc/resolv.conf\n"
@@ -66,6 +71,9 @@ static const char usage_text[] =
 "      --cap-drop CAP       drop a capability (ALL)\n"
 "      --security-opt seccomp=unconfined|no-new-privileges=false\n"
 "      --userns[=BASE:SIZE] map container root to BASE (default 100000:65536)\n"
+"Images\n"
+"      --tls-verify=false   a registry over plain HTTP (docker://)\n"
+"      --creds USER[:PASS], --authfile FILE  the registry's credentials\n"
 "Messages\n"
 "  -q, --quiet              no warnings\n"
 "      --verbose            say each step of the setup\n"
@@ -82,7 +90,7 @@ enum {
 	OPT_USERNS, OPT_OVERLAY, OPT_VERBOSE, OPT_ENTRYPOINT, OPT_ENV_FILE,
 	OPT_GROUP_ADD, OPT_RESTART, OPT_RM, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT,
 	OPT_SHM_SIZE, OPT_ADD_HOST, OPT_DNS, OPT_DNS_SEARCH, OPT_DNS_OPTION, OPT_ULIMIT,
-	OPT_NAME,
+	OPT_NAME, OPT_TLS_VERIFY, OPT_CREDS, OPT_AUTHFILE,
 };
 
 static const struct option long_opts[] = {
@@ -100,6 +108,10 @@ static const struct option long_opts[] = {
 	{ "net",          required_argument, NULL, OPT_NET },
 	{ "network",      required_argument, NULL, OPT_NET },
 	{ "publish",      required_argument, NULL, 'p' },
+	{ "publish-all",  no_argument,       NULL, 'P' },
+	{ "tls-verify",   optional_argument, NULL, OPT_TLS_VERIFY },
+	{ "creds",        required_argument, NULL, OPT_CREDS },
+	{ "authfile",     required_argument, NULL, OPT_AUTHFILE },
 	{ "add-host",     required_argument, NULL, OPT_ADD_HOST },
 	{ "dns",          required_argument, NULL, OPT_DNS },
 	{ "dns-search",   required_argument, NULL, OPT_DNS_SEARCH },
@@ -169,11 +181,12 @@ config_parse(struct config *c, int argc, char **argv)
 	c->no_new_privs = 1;
 	c->stop_signal = 15;
 	c->stop_timeout = STOP_TIMEOUT_DEFAULT;
+	c->tls_verify = 1;
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at ROOTFS, so the command's options stay its own; ":": a
 	 * missing value is told apart from an unknown option. */
-	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:p:qhVtid", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:e:w:u:v:p:PqhVtid", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HOSTNAME:
 			if (!hostname_valid(optarg))
@@ -218,6 +231,17 @@ config_parse(struct config *c, int argc, char **argv)
 				opt_bad("--net", optarg, "expected none, private, pasta, host or ns:PATH");
 			break;
 		case 'p':           opt_publish(c, optarg); break;
+		case 'P':           c->publish_all = 1; break;
+		case OPT_TLS_VERIFY:
+			if (!optarg || strcmp(optarg, "true") == 0)
+				c->tls_verify = 1;
+			else if (strcmp(optarg, "false") == 0)
+				c->tls_verify = 0;
+			else
+				opt_bad("--tls-verify", optarg, "expected true or false");
+			break;
+		case OPT_CREDS:     c->creds = optarg; break;
+		case OPT_AUTHFILE:  c->authfile = optarg; break;
 		case OPT_ADD_HOST:   opt_add_host(c, optarg); break;
 		case OPT_DNS:        opt_dns(c, optarg); break;
 		case OPT_DNS_SEARCH: opt_dns_search(c, optarg); break;
@@ -239,7 +263,10 @@ config_parse(struct config *c, int argc, char **argv)
 				opt_bad("--name", optarg, "expected [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 100");
 			c->name = optarg;
 			break;
-		case OPT_STOP_SIGNAL: c->stop_signal = opt_signal("--stop-signal", optarg); break;
+		case OPT_STOP_SIGNAL:
+			c->stop_signal = opt_signal("--stop-signal", optarg);
+			c->stop_signal_given = 1;
+			break;
 		case OPT_STOP_TIMEOUT:
 			c->stop_timeout = (int)opt_count("--stop-timeout", optarg, -1, 100000000L);
 			break;
@@ -283,6 +310,8 @@ config_parse(struct config *c, int argc, char **argv)
 	if (!*c->rootfs)
 		die(EXIT_SETUP, "empty ROOTFS");
 	c->argv = optind < argc ? argv + optind : NULL;
+	c->cmd = c->argv;
+	c->entrypoint = entrypoint;
 	if (entrypoint && *entrypoint)
 		c->argv = with_entrypoint(entrypoint, argv + optind, argc - optind);
 	if (c->npublish && c->net_given && c->net != NET_PRIVATE)

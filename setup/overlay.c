@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "image.h"
 #include "mountapi.h"
 #include "overlay.h"
 #include "resolve.h"
@@ -65,5 +66,62 @@ out:
 		close_keep_errno(scratch);
 	if (merged >= 0)
 		close_keep_errno(merged);
+	return ret;
+}
+
+/* Each layer held open and named /proc/self/fd/N: lowerdir=A:B:C when
+ * that fits in fsconfig's 256 bytes, else one lowerdir+ each (Linux 6.8). */
+int
+overlay_mount_layers(const char *dir, const char *const *layers, int n, int userxattr,
+                     const char **why)
+{
+	static char lower[IMAGE_MAX_LAYERS][48], joined[256];
+	char upper[64], work[64], buf[32];
+	const char *opts[IMAGE_MAX_LAYERS + 6];
+	int fds[IMAGE_MAX_LAYERS], i, k = 0, own = -1, target = -1, ret = -1, opened = 0;
+	size_t len;
+
+	*why = "overlay";
+	if (n < 1 || n > IMAGE_MAX_LAYERS) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (; opened < n; opened++) {
+		*why = layers[opened];
+		if ((fds[opened] = open(layers[opened], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			goto out;
+	}
+	len = (size_t)snprintf(joined, sizeof joined, "lowerdir=");
+	for (i = 0; i < n && len < sizeof joined; i++)
+		len += (size_t)snprintf(joined + len, sizeof joined - len, "%s%s", i ? ":" : "",
+		                        fd_path(fds[i], buf));
+	if (len < sizeof joined) {
+		opts[k++] = joined;
+	} else {
+		for (i = 0; i < n; i++) {
+			snprintf(lower[i], sizeof lower[i], "lowerdir+=%s", fd_path(fds[i], buf));
+			opts[k++] = lower[i];
+		}
+	}
+	*why = dir;
+	if ((own = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (target = openat(own, "merged", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		goto out;
+	snprintf(upper, sizeof upper, "upperdir=%s/upper", fd_path(own, buf));
+	snprintf(work, sizeof work, "workdir=%s/work", fd_path(own, buf));
+	opts[k++] = upper;
+	opts[k++] = work;
+	if (userxattr)
+		opts[k++] = "userxattr";
+	opts[k] = NULL;
+	*why = "overlay (the image's layers)";
+	ret = mount_new_at("overlay", opts, MA_NODEV, target);
+out:
+	if (target >= 0)
+		close_keep_errno(target);
+	if (own >= 0)
+		close_keep_errno(own);
+	for (i = 0; i < opened; i++)
+		close_keep_errno(fds[i]);
 	return ret;
 }

@@ -36,6 +36,19 @@ int
 step_mount_root(struct container *ct, const char **why)
 {
 	*why = ct->rootfs;
+	if (ct->image) {
+		/* its layers, bottom last, under the container's own upper */
+		const char *layers[IMAGE_MAX_LAYERS];
+		static char paths[IMAGE_MAX_LAYERS][PATH_MAX + 96];
+		int i, n = ct->image->nlayers;
+		for (i = 0; i < n; i++) {
+			snprintf(paths[i], sizeof paths[i], "%s/layers/%s/diff", ct->store_root,
+			         ct->image->layers[n - 1 - i]);
+			layers[i] = paths[i];
+		}
+		ct->rootfd = overlay_mount_layers(ct->store_dir, layers, n, ct->rootless, why);
+		return ct->rootfd < 0 ? -1 : 0;
+	}
 	if (ct->root_idmapped >= 0) {
 		/* the image as container root's, over its own path: what
 		 * follows (the overlay's lower layer) finds it there */
@@ -173,8 +186,8 @@ step_provide_init(struct container *ct, const char **why)
 		ct->init_mode = INIT_COMMAND;
 		return 0;
 	}
-	if (ct->c->init_path)
-		return 0;
+	if (ct->c->init_path || ct->image)
+		return 0; /* an image's: ours, with its entrypoint (docker run --init) */
 	fd = open_in_root(ct->rootfd, IMAGE_INIT, WANT_FILE, 0);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 		if (fd >= 0)

@@ -21,6 +21,8 @@ SHUNIT_COLOR=none
 
 T=$(mktemp -d /tmp/mocker-test.XXXXXX)
 chmod 755 "$T" # for containers whose root is not the host's (--userns, rootless)
+# the image store: the suite's own, never the machine's /var/lib/mocker
+export MOCKER_STORAGE=$T/store
 BG_PIDS=()
 
 # The init as PID 1 of fresh PID, mount and UTS namespaces, chrooted into a

@@ -97,11 +97,11 @@ test_messages_name_the_cause() {
 	assertFalse "nothing made in the image" "[ -e '$R/etc/newdir' ]"
 	: > "$T/image.tar"
 	# (the rootless user above)
-	bad_text "rootfs '$T/image.tar': a file, not a root filesystem directory; an image archive must be unpacked first (umoci unpack, or tar -x of a root filesystem)" \
+	bad_text "'$T/image.tar': a file, not a root filesystem directory; an image archive is run as oci-archive:$T/image.tar or docker-archive:$T/image.tar" \
 		run "$T/image.tar" true
 	mkdir -p "$T/layout"
 	echo '{"imageLayoutVersion": "1.0.0"}' > "$T/layout/oci-layout"
-	bad_text "rootfs '$T/layout': an OCI image layout, not a root filesystem; unpack it first: umoci unpack --image DIR:TAG BUNDLE, then run BUNDLE/rootfs" \
+	bad_text "'$T/layout': an OCI image layout, not a root filesystem: run it as oci:$T/layout" \
 		run "$T/layout" true
 	: > /etc/subuid
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$mocker" run -u www-data "$R" true 2>"$T/err"

@@ -1,0 +1,58 @@
+/*
+ * The image store: /var/lib/mocker for root, $XDG_DATA_HOME/mocker
+ * (~/.local/share/mocker) rootless, or --storage DIR / MOCKER_STORAGE.
+ *
+ *   blobs/sha256/HEX     each blob once, by digest (skopeo's shared blob
+ *                        directory); checked against its name when used
+ *   layers/HEX/diff      each layer unpacked once (HEX: its blob's digest)
+ *   layers/HEX/size      the unpacked files' bytes
+ *   images/ID            an image (ID: its config's digest): "manifest
+ *                        sha256:HEX" and "created SECONDS"
+ *   names/NAME           "ID": NAME with '/' as '+' (never in a name)
+ *   containers/CID/      a container's upper and work directories, and
+ *                        "image" (its ID) and "state" (its state's path:
+ *                        gone, the directory is left over and removed)
+ *   tmp/                 pulls and unpacks under way, by pid
+ *   lock                 flock: shared by a run that picks an image,
+ *                        exclusive while images are added or removed
+ */
+#ifndef MOCKER_STORE_H
+#define MOCKER_STORE_H
+
+void store_set(const char *dir);
+/* The store's path, made (0700, parents too); NULL with errno. */
+const char *store_dir(void);
+/* Its path as given or defaulted, for messages. */
+const char *store_name(void);
+
+/* Takes the store's lock (LOCK_SH or LOCK_EX); the descriptor (kept until
+ * exit or store_unlock), or -1 with errno. */
+int store_lock(int how);
+void store_unlock(int fd);
+
+/* "NAME" <-> the file name in names/ */
+void store_name_encode(const char *name, char *out, unsigned size);
+void store_name_decode(const char *file, char *out, unsigned size);
+
+/* Removes the tree dir/name without following any symlink in it (a
+ * container wrote it). 0, or -1 with errno. */
+int store_remove_tree(int dir, const char *name);
+
+/* containers/CID for a container whose state is at state_path, made with
+ * upper/ work/ merged/ and image (image_id); its path in out. */
+int store_container_make(const char *cid, const char *image_id, const char *state_path,
+                         char *out, unsigned size);
+/* Removes path, a container's directory (STORE/containers/CID) as its
+ * state records it: the store it is in may not be this command's. */
+int store_remove_path(const char *path, const char *cid);
+/* Removes containers/CID. */
+int store_container_remove(const char *cid);
+/* Removes what containers that no longer exist left; calls used(id, ctx)
+ * for the image of each that does. */
+void store_containers_sweep(void (*used)(const char *image_id, void *ctx), void *ctx);
+
+/* Empties tmp/ (under the exclusive lock: nothing is under way there):
+ * what pulls and unpacks that were killed left. */
+void store_clear_tmp(void);
+
+#endif
