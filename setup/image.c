@@ -273,6 +273,29 @@ id_of_name(const char *name, char *id)
 	return 0;
 }
 
+/* A name without a registry host (busybox, team/box:1) as the store may
+ * hold it: localhost/NAME (an archive's), docker.io/library/NAME or
+ * docker.io/NAME (Docker Hub's); the first found in out, its id in id. */
+static int
+short_name(const char *name, char *out, size_t size, char *id)
+{
+	static const char *const prefixes[] = { "localhost/", "docker.io/library/", "docker.io/" };
+	const char *slash = strchr(name, '/');
+	size_t first = slash ? (size_t)(slash - name) : 0, i;
+
+	if (slash && (memchr(name, '.', first) || memchr(name, ':', first) ||
+	              (first == 9 && strncmp(name, "localhost", 9) == 0)))
+		return 0; /* it names its host */
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		if (i == 1 && slash)
+			continue;
+		snprintf(out, size, "%s%s", prefixes[i], name);
+		if (id_of_name(out, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* images/ID: "manifest HEX" */
 static int
 manifest_of(const char *id, char *manifest)
@@ -302,9 +325,10 @@ image_find(const char *ref, struct image *img, char *why, size_t size)
 		return -1;
 	}
 	image_name_normal(ref, name, sizeof name);
-	snprintf(local, sizeof local, "localhost/%s", name);
-	if (id_of_name(name, id) == 0 || (!strchr(ref, '/') && id_of_name(local, id) == 0)) {
-		snprintf(img->name, sizeof img->name, "%s", id_of_name(name, id) == 0 ? name : local);
+	if (id_of_name(name, id) == 0) {
+		snprintf(img->name, sizeof img->name, "%s", name);
+	} else if (short_name(name, local, sizeof local, id)) {
+		snprintf(img->name, sizeof img->name, "%s", local);
 	} else if (n >= 4 && n <= 64 && strspn(ref, "0123456789abcdef") == n) {
 		/* an id, or a prefix of one no other image has */
 		char path[PATH_MAX + 16];

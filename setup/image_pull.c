@@ -36,18 +36,24 @@ image_is_transport(const char *ref)
 	return 0;
 }
 
-/* name with a tag (":latest" if none), and with a host ("localhost/"
- * if its first component is not one) */
+/* An archive's or layout's image name in the store: localhost/NAME:TAG,
+ * a registry host it names replaced (docker.io/library/busybox:1 is
+ * localhost/busybox:1), ":latest" added when it has no tag. */
 static void
 local_name(const char *name, char *out, size_t size)
 {
 	const char *slash = strchr(name, '/');
 	size_t first = slash ? (size_t)(slash - name) : 0;
-	int has_host = slash && (memchr(name, '.', first) || memchr(name, ':', first) ||
-	                         (first == 9 && strncmp(name, "localhost", 9) == 0));
 	char full[300];
 
-	snprintf(full, sizeof full, "%s%s", has_host ? "" : "localhost/", name);
+	if (slash && (memchr(name, '.', first) || memchr(name, ':', first) ||
+	              (first == 9 && strncmp(name, "localhost", 9) == 0))) {
+		name = slash + 1;
+		if (first == 9 && strncmp(name - 10, "docker.io", 9) == 0 &&
+		    strncmp(name, "library/", 8) == 0)
+			name += 8;
+	}
+	snprintf(full, sizeof full, "localhost/%s", name);
 	image_name_normal(full, out, size);
 }
 
@@ -244,7 +250,13 @@ skopeo_said(int fd, char *out, size_t size)
 		*end = 0;
 		line = p + 5;
 	}
-	snprintf(out, size, "%.*s", (int)size - 1, line[0] ? line : "it failed");
+	for (p = end = line; *p; p++) /* its \" as " */
+		if (!(p[0] == '\\' && p[1] == '"'))
+			*end++ = *p;
+	*end = 0;
+	snprintf(out, size, "%.*s%s", (int)size - 64, line[0] ? line : "it failed",
+	         strstr(line, "HTTP response to HTTPS client") ?
+	         " (a registry over plain HTTP: --tls-verify=false)" : "");
 }
 
 static int

@@ -175,12 +175,13 @@ store_remove_tree(int dir, const char *name)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlinkat(dir, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	/* a directory made without permissions for its owner (overlayfs'
+	 * work/work is 000, a container's 0500) is still ours to empty
+	 * (the container has ended: nothing swaps it for a symlink now) */
+	if ((st.st_mode & S_IRWXU) != S_IRWXU && st.st_uid == geteuid())
+		fchmodat(dir, name, (st.st_mode & 07777) | S_IRWXU, 0);
 	if ((fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	/* a directory the container made without write permission (0500)
-	 * is still ours to empty */
-	if (!(st.st_mode & S_IWUSR) && st.st_uid == geteuid())
-		fchmod(fd, st.st_mode | S_IRWXU);
 	if (!(d = fdopendir(fd))) {
 		close_keep_errno(fd);
 		return -1;

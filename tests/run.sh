@@ -29,7 +29,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # shellcheck source=tests/packages.sh
 . tests/packages.sh
-ensure_packages shunit2 util-linux procps psmisc file strace passt iproute2 nftables || {
+ensure_packages shunit2 util-linux procps psmisc file strace passt iproute2 nftables \
+	skopeo umoci docker-registry python3 || {
 	echo "0 passed, 1 failed"
 	exit 1
 }
