@@ -22,8 +22,9 @@ cmd_pull(int argc, char **argv)
 		{ "creds", required_argument, NULL, 'c' }, { "authfile", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
+	static struct image image;
 	struct pull_opts po = { .tls_verify = 1 };
-	struct image *img = calloc(1, sizeof *img);
+	struct image *img = &image;
 	char ref[400], why[1024];
 	int opt;
 
@@ -46,8 +47,6 @@ cmd_pull(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		die(EXIT_SETUP, "pull: expected one image reference (%s)", pull_usage);
-	if (!img)
-		die_errno(EXIT_SETUP, "pull");
 	/* a name alone is a registry's, as podman pull takes it */
 	snprintf(ref, sizeof ref, "%s%s", image_is_transport(argv[optind]) ? "" : "docker://",
 	         argv[optind]);

@@ -89,9 +89,12 @@ image_apply(struct config *c, const struct image *img, int exec)
 	take_command(c, img);
 	if (!c->stop_signal_given && img->stop_signal && img->stop_signal[0])
 		c->stop_signal = opt_signal("the image's StopSignal", img->stop_signal);
-	for (i = 0; c->publish_all && img->exposed[i]; i++) {
-		char *spec = strdup(img->exposed[i]);
-		size_t k = strlen(spec);
+	for (i = 0; c->publish_all && img->exposed[i] && i < IMAGE_MAX_WORDS; i++) {
+		static char specs[IMAGE_MAX_WORDS][32];
+		char *spec = specs[i];
+		size_t k;
+		snprintf(spec, sizeof specs[i], "%s", img->exposed[i]);
+		k = strlen(spec);
 		if (k > 4 && strcmp(spec + k - 4, "/tcp") == 0)
 			spec[k - 4] = 0; /* (tcp is -p's default) */
 		if (c->net_given && c->net != NET_PRIVATE)

@@ -164,13 +164,12 @@ static int
 set_owner_mode_times(int parent, const char *base, int fd, struct archive_entry *e,
                      mode_t mode, const struct unpack_opts *o)
 {
-	struct timespec t[2] = {
-		{ .tv_sec = archive_entry_atime(e), .tv_nsec = archive_entry_atime_nsec(e) },
-		{ .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
-	};
+	struct timespec t[2];
 
-	if (!archive_entry_atime_is_set(e))
-		t[0] = t[1];
+	t[1].tv_sec = archive_entry_mtime(e);
+	t[1].tv_nsec = archive_entry_mtime_nsec(e);
+	t[0].tv_sec = archive_entry_atime_is_set(e) ? archive_entry_atime(e) : t[1].tv_sec;
+	t[0].tv_nsec = archive_entry_atime_is_set(e) ? archive_entry_atime_nsec(e) : t[1].tv_nsec;
 	if (!o->rootless && fchownat(fd >= 0 ? fd : parent, fd >= 0 ? "" : base,
 	                             (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
 	                             fd >= 0 ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW) < 0)

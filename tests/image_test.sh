@@ -159,7 +159,7 @@ add("data/d", type=DIR, mode=0o755); add("data/d/x", b"x\n"); add("data/d/y", b"
 	mktar "$T/l2.tar" '
 add("data/a", b"two\n"); add("data/.wh.b", b""); add("data/c", b"sea\n")
 add("data/d/.wh..wh..opq", b""); add("data/d/z", b"z\n")'
-	add_layer ml "$T/l1.tar" && add_layer ml "$T/l2.tar" || fail "umoci"
+	{ add_layer ml "$T/l1.tar" && add_layer ml "$T/l2.tar"; } || fail "umoci"
 	out=$(m run -q oci:"$T/work/ml" sh -c 'cat /data/a /data/c; ls /data; ls /data/d')
 	assertEquals "changed, added, deleted, opaque" "two
 sea
