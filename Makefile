@@ -58,7 +58,7 @@ SETUP_SRC  = $(filter-out setup/seccomp_gen.c,$(wildcard setup/*.c))
 # The monitor program (setup/monitor/, carried inside mocker): its own
 # files and the few of the launcher's it shares.
 MONITOR_SRC = $(wildcard setup/monitor/*.c) setup/cgroup_end.c setup/ctrlog.c setup/file.c \
-	setup/watch.c setup/nft.c
+	setup/watch.c setup/nft.c setup/tree_remove.c
 COMMON_SRC = $(wildcard common/*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)

@@ -56,6 +56,12 @@ cgroup_guard_unlink(const struct cgroup *cg, const char *path, const char *holdi
 }
 
 void
+cgroup_guard_tree(const struct cgroup *cg, const char *path)
+{
+	tell_watcher(cg, 'T', path);
+}
+
+void
 cgroup_guard_nft(const struct cgroup *cg, const char *script)
 {
 	const char *line, *end;

@@ -73,5 +73,8 @@ int cgroup_guard(struct cgroup *cg);
  * commands run (a script of lines). */
 void cgroup_guard_unlink(const struct cgroup *cg, const char *path, const char *holding);
 void cgroup_guard_nft(const struct cgroup *cg, const char *script);
+/* A tree the watcher removes when the container is gone, whatever ended
+ * it (a foreground run's upper layer). */
+void cgroup_guard_tree(const struct cgroup *cg, const char *path);
 
 #endif

@@ -424,7 +424,9 @@ ctr_remove(const struct ctr *c)
 
 	if (!root)
 		return -1;
-	if (c->store[0])
+	/* (a foreground run's: its cgroup's watcher, once the container
+	 * is gone, so that mocker run returns at once) */
+	if (c->store[0] && !c->store_watched)
 		store_remove_path(c->store, c->id);
 	snprintf(path, sizeof path, "%s/names/%s", root, c->name);
 	/* (a name made from the id has no link; one loaded from a state

@@ -42,6 +42,7 @@ struct ctr {
 	char ip[16];               /* its address on mocker0, "" */
 	char store[PATH_MAX];      /* run IMAGE: its directory in the image
 	                            * store (upper layer), removed with it */
+	int store_watched;         /* (not kept) the cgroup's watcher removes it */
 	int stop_signal, stop_timeout;
 };
 

@@ -16,6 +16,7 @@
 #include "image.h"
 #include "layer_unpack.h"
 #include "store.h"
+#include "tree_remove.h"
 
 struct progress {
 	int layer, of;
@@ -101,7 +102,7 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 		int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		snprintf(path, sizeof path, "tmp/%s", name);
 		if (t >= 0) {
-			store_remove_tree(t, path);
+			tree_remove(t, path);
 			close(t);
 		}
 	}
@@ -204,7 +205,7 @@ drop_unused(const char *dir, const char *sub, const struct used *keep)
 		} else {
 			freed += (uint64_t)st.st_size;
 		}
-		store_remove_tree(dirfd(d), e->d_name);
+		tree_remove(dirfd(d), e->d_name);
 	}
 	closedir(d);
 	return freed;

@@ -19,6 +19,7 @@
 #include "file.h"
 #include "image_pull.h"
 #include "store.h"
+#include "tree_remove.h"
 
 #define REF_NAME "org.opencontainers.image.ref.name"
 
@@ -415,7 +416,7 @@ image_pull(const char *ref, const struct pull_opts *o, struct image *img, char *
 out:
 	if ((t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		snprintf(layout, sizeof layout, "tmp/pull-%d", (int)getpid());
-		store_remove_tree(t, layout);
+		tree_remove(t, layout);
 		close(t);
 	}
 	store_unlock(lock);

@@ -643,5 +643,12 @@ main(int argc, char **argv)
 	if (r > 0 && (cfg.memory || cfg.pids_limit || cfg.cpu_quota_us))
 		warnx_("cgroups are not available to this user: --memory, --pids-limit "
 		       "and --cpus are ignored");
+	if (ct.image && !cfg.detach && r == 0) {
+		/* its upper layer goes when the container is gone, by the
+		 * watcher: mocker run returns at once, and one killed leaves
+		 * none (without a cgroup, no watcher: ctr_remove does it) */
+		cgroup_guard_tree(&ct.cg, ct.store_dir);
+		ctr.store_watched = 1;
+	}
 	return run_container(&ct);
 }

@@ -111,8 +111,14 @@ overlay_mount_layers(const char *dir, const char *const *layers, int n, int user
 	snprintf(work, sizeof work, "workdir=%s/work", fd_path(own, buf));
 	opts[k++] = upper;
 	opts[k++] = work;
+	/* no sync of the store's filesystem when the container's mount
+	 * namespace goes (ms on a journaled disk): the upper layer does not
+	 * outlive the machine's uptime (its state is in /run). (In a user
+	 * namespace, Linux 6.18 refuses it: ENOENT.) */
 	if (userxattr)
 		opts[k++] = "userxattr";
+	else
+		opts[k++] = "volatile";
 	opts[k] = NULL;
 	*why = "overlay (the image's layers)";
 	ret = mount_new_at("overlay", opts, MA_NODEV, target);

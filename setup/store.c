@@ -13,6 +13,7 @@
 
 #include "file.h"
 #include "store.h"
+#include "tree_remove.h"
 
 static char given[PATH_MAX];
 
@@ -164,39 +165,6 @@ store_name_decode(const char *file, char *out, unsigned size)
 }
 
 int
-store_remove_tree(int dir, const char *name)
-{
-	struct stat st;
-	struct dirent *e;
-	DIR *d;
-	int fd, r = 0;
-
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dir, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-	/* a directory made without permissions for its owner (overlayfs'
-	 * work/work is 000, a container's 0500) is still ours to empty
-	 * (the container has ended: nothing swaps it for a symlink now) */
-	if ((st.st_mode & S_IRWXU) != S_IRWXU && st.st_uid == geteuid())
-		fchmodat(dir, name, (st.st_mode & 07777) | S_IRWXU, 0);
-	if ((fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return -1;
-	if (!(d = fdopendir(fd))) {
-		close_keep_errno(fd);
-		return -1;
-	}
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    store_remove_tree(dirfd(d), e->d_name) < 0)
-			r = -1;
-	closedir(d);
-	if (unlinkat(dir, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		r = -1;
-	return r;
-}
-
-int
 store_container_make(const char *cid, const char *image_id, const char *state_path,
                      char *out, unsigned size)
 {
@@ -239,7 +207,7 @@ store_container_remove(const char *cid)
 	snprintf(path, sizeof path, "%s/containers", dir);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	r = store_remove_tree(fd, cid);
+	r = tree_remove(fd, cid);
 	close_keep_errno(fd);
 	return r;
 }
@@ -287,7 +255,7 @@ store_clear_tmp(void)
 
 	if (!dir || (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return;
-	store_remove_tree(fd, "tmp");
+	tree_remove(fd, "tmp");
 	mkdirat(fd, "tmp", 0700);
 	close(fd);
 }
@@ -309,7 +277,7 @@ store_remove_path(const char *path, const char *cid)
 	parent[slash - path] = 0;
 	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	r = store_remove_tree(fd, cid);
+	r = tree_remove(fd, cid);
 	close_keep_errno(fd);
 	return r;
 }

@@ -34,10 +34,6 @@ void store_unlock(int fd);
 void store_name_encode(const char *name, char *out, unsigned size);
 void store_name_decode(const char *file, char *out, unsigned size);
 
-/* Removes the tree dir/name without following any symlink in it (a
- * container wrote it). 0, or -1 with errno. */
-int store_remove_tree(int dir, const char *name);
-
 /* containers/CID for a container whose state is at state_path, made with
  * upper/ work/ merged/ and image (image_id); its path in out. */
 int store_container_make(const char *cid, const char *image_id, const char *state_path,

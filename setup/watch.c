@@ -8,17 +8,22 @@
  * last processes are still exiting: remove the directories only, kill
  * nothing, as their names could be a new container's by then); and what
  * else to undo then: "FPATH" a file to remove (a network address's
- * lease), "NLINE" an nft command (its published ports' rules).
+ * lease), "NLINE" an nft command (its published ports' rules); and what
+ * to remove however it ended: "TPATH" a tree (a foreground run's upper
+ * layer in the image store, gone after the container, not before mocker
+ * returns).
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "file.h"
 #include "nft.h"
+#include "tree_remove.h"
 #include "watch.h"
 
 static struct cgroup cg;
@@ -26,6 +31,8 @@ static struct cgroup cg;
 #define WATCH_FILES 4
 static char files[WATCH_FILES][PATH_MAX];
 static int nfiles;
+static char trees[2][PATH_MAX];
+static int ntrees;
 static char nft_script[16384];
 static size_t nft_len;
 
@@ -47,7 +54,7 @@ listen_to_launcher(int fd)
 		if (n <= 0)
 			break;
 		for (i = 0; i < n; i++) {
-			if (len == 0 && !strchr("+-FN", buf[i])) {
+			if (len == 0 && !strchr("+-FNT", buf[i])) {
 				c = buf[i];
 				continue;
 			}
@@ -60,6 +67,10 @@ listen_to_launcher(int fd)
 			len = 0;
 			if (line[0] == 'F' && nfiles < WATCH_FILES) {
 				strcpy(files[nfiles++], line + 1);
+				continue;
+			}
+			if (line[0] == 'T' && ntrees < 2) {
+				strcpy(trees[ntrees++], line + 1);
 				continue;
 			}
 			if (line[0] == 'N') {
@@ -142,5 +153,13 @@ watch_cgroup(int fd, const char *forget_file, const char *forget_link, const cha
 			nft_run(nft ? nft : "nft", nft_script, msg, sizeof msg);
 		for (i = 0; i < nfiles; i++)
 			unlink_if_holding(files[i]);
+	}
+	/* the container's mount namespace may still be going (its overlay
+	 * busy): again, for up to 2 s */
+	for (i = 0; i < ntrees; i++) {
+		struct timespec ten_ms = { 0, 10000000 };
+		int tries = 200;
+		while (tree_remove_path(trees[i]) < 0 && errno != ENOENT && --tries)
+			nanosleep(&ten_ms, NULL);
 	}
 }

@@ -99,7 +99,7 @@ stop_registry() {
 }
 
 test_an_archive_runs_and_two_containers_share_its_layers() {
-	local out
+	local out pid
 	out=$(m run -q oci-archive:"$TAR" echo hello)
 	assertEquals "run oci-archive:" "hello" "$out"
 	m images | grep -Eq '^localhost/mocker-busybox +latest +[0-9a-f]{12} ' ||
@@ -117,7 +117,15 @@ test_an_archive_runs_and_two_containers_share_its_layers() {
 	assertEquals "rm takes the upper directories" 0 "$(store_count containers)"
 	# a foreground run leaves nothing either, killed or not
 	m run -q mocker-busybox true
-	assertEquals "a foreground run's upper directory is gone" 0 "$(store_count containers)"
+	wait_until 5 '[ "$(store_count containers)" = 0 ]' ||
+		fail "a foreground run's upper directory stays: $(ls "$ST/containers")"
+	# killed, its watcher removes it as well
+	bg pid "$MOCKER" --root "$S" run -q mocker-busybox sleep 100
+	wait_until 5 '[ "$(store_count containers)" = 1 ]' || fail "no upper directory"
+	wait_until 5 '[ -n "$(m ps -q)" ]' || fail "not running"
+	kill -KILL "$pid"
+	wait_until 5 '[ "$(store_count containers)" = 0 ]' ||
+		fail "a killed run's upper directory stays: $(ls "$ST/containers")"
 }
 
 test_a_registry_on_loopback() {
@@ -346,7 +354,8 @@ add('data', type=DIR, mode=0o755); add('data/old', b'o')"
 755
 1" "$out"
 	assertEquals "no device node in the store" "" "$(find "$T/ustore/layers" -type c ! -name data)"
-	assertEquals "its upper directory is gone" 0 "$(find "$T/ustore/containers" -mindepth 1 | wc -l)"
+	wait_until 5 '[ -z "$(find "$T/ustore/containers" -mindepth 1)" ]' ||
+		fail "its upper directory stays: $(find "$T/ustore/containers")"
 	rm -rf "$T/ustore" "$T/ustate"
 }
 
