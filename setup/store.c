@@ -209,6 +209,10 @@ store_container_remove(const char *cid)
 		return -1;
 	r = tree_remove(fd, cid);
 	close_keep_errno(fd);
+	if (r < 0 && geteuid() != 0) {
+		snprintf(path, sizeof path, "%s/containers/%s", dir, cid);
+		r = store_remove_mapped(path);
+	}
 	return r;
 }
 
@@ -279,5 +283,7 @@ store_remove_path(const char *path, const char *cid)
 		return -1;
 	r = tree_remove(fd, cid);
 	close_keep_errno(fd);
+	if (r < 0 && geteuid() != 0)
+		r = store_remove_mapped(path);
 	return r;
 }

@@ -41,6 +41,10 @@ int store_container_make(const char *cid, const char *image_id, const char *stat
 /* Removes path, a container's directory (STORE/containers/CID) as its
  * state records it: the store it is in may not be this command's. */
 int store_remove_path(const char *path, const char *cid);
+/* Removes path (a rootless container's directory) from a user namespace
+ * mapped as rootless containers are: files of subordinate ids the caller
+ * cannot remove from outside (store_userns.c). 0, or -1 with errno. */
+int store_remove_mapped(const char *path);
 /* Removes containers/CID. */
 int store_container_remove(const char *cid);
 /* Removes what containers that no longer exist left; calls used(id, ctx)

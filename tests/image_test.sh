@@ -331,7 +331,7 @@ test_a_layer_cannot_write_outside_its_directory() {
 # --- rootless ---------------------------------------------------------------------
 
 test_rootless_pull_and_run() {
-	local mocker u=65534 out saved
+	local mocker u=65534 out
 	mocker=$(mocker_for_all)
 	layout rl
 	mktar "$T/rl.tar" "
@@ -344,18 +344,43 @@ add('data', type=DIR, mode=0o755); add('data/old', b'o')"
 	chmod -R a+rX "$T/work"
 	mkdir -p "$T/ustore" "$T/ustate"
 	chown "$u:$u" "$T/ustore" "$T/ustate"
-	saved=$(cat /etc/subuid)
+	cp /etc/subuid "$T/subuid"
 	: > /etc/subuid
 	out=$(setpriv --reuid=$u --regid=$u --clear-groups env MOCKER_STORAGE="$T/ustore" \
 		"$mocker" --root "$T/ustate" run -q oci:"$T/work/rl" sh -c 'ls /data; stat -c %a /suid; ls /mem 2>&1 | wc -l' 2>"$T/err")
 	assertEquals "rootless: 0" 0 $?
-	printf '%s\n' "$saved" > /etc/subuid
+	cat "$T/subuid" > /etc/subuid
 	assertEquals "opaque (userxattr), setuid dropped, device left out" "new
 755
 1" "$out"
 	assertEquals "no device node in the store" "" "$(find "$T/ustore/layers" -type c ! -name data)"
 	wait_until 5 '[ -z "$(find "$T/ustore/containers" -mindepth 1)" ]' ||
 		fail "its upper directory stays: $(find "$T/ustore/containers")"
+	rm -rf "$T/ustore" "$T/ustate"
+}
+
+test_rootless_files_of_subordinate_ids_are_removed_too() {
+	local mocker u=65534 out
+	skip_unless test -u /usr/bin/newuidmap
+	mocker=$(mocker_for_all)
+	chmod -R a+rX "$OCI"
+	mkdir -p "$T/ustore" "$T/ustate"
+	chown "$u:$u" "$T/ustore" "$T/ustate"
+	cp /etc/subuid "$T/subuid"
+	cp /etc/subgid "$T/subgid"
+	echo "nobody:300000:65536" >> /etc/subuid
+	echo "nobody:300000:65536" >> /etc/subgid
+	# a service's user writes where the caller (65534) cannot enter
+	out=$(setpriv --reuid=$u --regid=$u --clear-groups env MOCKER_STORAGE="$T/ustore" \
+		"$mocker" --root "$T/ustate" run -q oci:"$OCI" sh -c \
+		'mkdir /owned && touch /owned/f && chown -R 1000:1000 /owned && chmod 700 /owned &&
+		 stat -c %u /owned')
+	assertEquals "rootless with subordinate ids: 0" 0 $?
+	cat "$T/subuid" > /etc/subuid
+	cat "$T/subgid" > /etc/subgid
+	assertEquals "a user of the image owns it" 1000 "$out"
+	wait_until 5 '[ -z "$(find "$T/ustore/containers" -mindepth 1)" ]' ||
+		fail "its upper directory stays: $(find "$T/ustore/containers" -ls)"
 	rm -rf "$T/ustore" "$T/ustate"
 }
 

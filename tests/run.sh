@@ -30,7 +30,7 @@ fi
 # shellcheck source=tests/packages.sh
 . tests/packages.sh
 ensure_packages shunit2 util-linux procps psmisc file strace passt iproute2 nftables \
-	skopeo umoci docker-registry python3 || {
+	skopeo umoci docker-registry python3 uidmap || {
 	echo "0 passed, 1 failed"
 	exit 1
 }
