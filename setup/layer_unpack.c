@@ -95,6 +95,46 @@ open_parent(int root, char *name, const char **base)
 	return open_in_root(root, path, WANT_DIR, 1);
 }
 
+/* The last regular file's directory, kept for the next one in the same
+ * directory (a tar lists a directory's files together): a lookup less a
+ * file. Forgotten at anything else, which could change what the path
+ * leads to. */
+static struct {
+	char path[PATH_MAX];
+	int fd;
+} last = { "", -1 };
+
+static void
+forget_parent(void)
+{
+	if (last.fd >= 0)
+		close(last.fd);
+	last.fd = -1;
+	last.path[0] = 0;
+}
+
+static int
+file_parent(int root, char *name, const char **base)
+{
+	char *slash = strrchr(name, '/');
+	size_t n = slash ? (size_t)(slash - name) : 0;
+
+	if (last.fd >= 0 && strlen(last.path) == n && strncmp(last.path, name, n) == 0) {
+		*base = slash ? slash + 1 : name;
+		return last.fd;
+	}
+	forget_parent();
+	if ((last.fd = open_parent(root, name, base)) >= 0 && n < sizeof last.path) {
+		memcpy(last.path, name, n);
+		last.path[n] = 0;
+	} else if (last.fd >= 0) {
+		int fd = last.fd;
+		last.fd = -1;
+		return fd; /* (too long to keep: the caller's) */
+	}
+	return last.fd;
+}
+
 /* Removes dir/name, a whole tree if it is a directory. */
 static int
 remove_entry(int dir, const char *name)
@@ -142,22 +182,26 @@ remove_entry(int dir, const char *name)
 	return unlinkat(dir, name, AT_REMOVEDIR);
 }
 
+/* The entry's data into fd, holes and all: size long. */
 static int
-copy_data(struct archive *a, int fd)
+copy_data(struct archive *a, int fd, la_int64_t size)
 {
 	const void *buf;
 	size_t len;
-	la_int64_t off;
+	la_int64_t off, end = 0;
 	int r;
 
-	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
 		if (len && pwrite(fd, buf, len, off) != (ssize_t)len)
 			return -1;
+		if (off + (la_int64_t)len > end)
+			end = off + (la_int64_t)len;
+	}
 	if (r != ARCHIVE_EOF) {
 		errno = EIO;
 		return -1;
 	}
-	return 0;
+	return end == size ? 0 : ftruncate(fd, size); /* a hole at the end */
 }
 
 static int
@@ -170,9 +214,9 @@ set_owner_mode_times(int parent, const char *base, int fd, struct archive_entry 
 	t[1].tv_nsec = archive_entry_mtime_nsec(e);
 	t[0].tv_sec = archive_entry_atime_is_set(e) ? archive_entry_atime(e) : t[1].tv_sec;
 	t[0].tv_nsec = archive_entry_atime_is_set(e) ? archive_entry_atime_nsec(e) : t[1].tv_nsec;
-	if (!o->rootless && fchownat(fd >= 0 ? fd : parent, fd >= 0 ? "" : base,
-	                             (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
-	                             fd >= 0 ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW) < 0)
+	if (!o->rootless &&
+	    fchownat(fd >= 0 ? fd : parent, fd >= 0 ? "" : base, (uid_t)archive_entry_uid(e),
+	             (gid_t)archive_entry_gid(e), fd >= 0 ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
 	if (fd >= 0 && fchmod(fd, mode) < 0) /* (after chown: it drops setuid) */
 		return -1;
@@ -189,7 +233,7 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 	char name[PATH_MAX], target[PATH_MAX];
 	const char *base, *hardlink = archive_entry_hardlink(e), *tbase;
 	mode_t type = archive_entry_filetype(e), mode = archive_entry_perm(e) & 07777;
-	int parent, fd = -1, tparent, ret = -1;
+	int parent, fd = -1, tparent, ret = -1, cached = 0;
 	struct stat st;
 
 	*what = "a name with '..' in it";
@@ -200,8 +244,16 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 	if (!name[0])
 		return 0; /* the layer's root itself: its directory is ours */
 	*what = "its directory";
-	if ((parent = open_parent(root, name, &base)) < 0)
-		return -1;
+	if (type == AE_IFREG && !hardlink) {
+		if ((parent = file_parent(root, name, &base)) < 0)
+			return -1;
+		if (parent == last.fd)
+			cached = 1;
+	} else {
+		forget_parent();
+		if ((parent = open_parent(root, name, &base)) < 0)
+			return -1;
+	}
 	if (o->rootless)
 		mode &= ~(mode_t)(S_ISUID | S_ISGID);
 
@@ -228,8 +280,16 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 
 	*what = "what was there";
 	if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !(S_ISDIR(st.st_mode) && type == AE_IFDIR && !hardlink) && remove_entry(parent, base) < 0)
-		goto out;
+	    !(S_ISDIR(st.st_mode) && type == AE_IFDIR && !hardlink)) {
+		if (S_ISDIR(st.st_mode) && cached) {
+			/* a tree goes: no path is kept across that */
+			last.fd = -1;
+			last.path[0] = 0;
+			cached = 0;
+		}
+		if (remove_entry(parent, base) < 0)
+			goto out;
+	}
 
 	if (hardlink) {
 		*what = "a hard link's target";
@@ -259,7 +319,7 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 		                 0600)) < 0)
 			goto out;
 		*what = "the file's data";
-		if (copy_data(a, fd) < 0 || ftruncate(fd, archive_entry_size(e)) < 0)
+		if (copy_data(a, fd, archive_entry_size(e)) < 0)
 			goto out;
 		res->bytes += (uint64_t)archive_entry_size(e);
 		ret = set_owner_mode_times(parent, base, fd, e, mode, o);
@@ -292,7 +352,8 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 out:
 	if (fd >= 0)
 		close_keep_errno(fd);
-	close_keep_errno(parent);
+	if (!cached)
+		close_keep_errno(parent);
 	return ret;
 }
 
@@ -332,6 +393,7 @@ layer_unpack(int blob, const char *want, int dirfd, const struct unpack_opts *o,
 			goto out;
 		}
 	}
+	forget_parent();
 	if (st != ARCHIVE_EOF) {
 		snprintf(why, size, "a broken tar: %s", archive_error_string(a));
 		goto out;
@@ -348,6 +410,7 @@ layer_unpack(int blob, const char *want, int dirfd, const struct unpack_opts *o,
 	}
 	ret = 0;
 out:
+	forget_parent();
 	archive_read_free(a);
 	return ret;
 }

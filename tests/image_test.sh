@@ -211,6 +211,22 @@ test_the_image_config_is_honoured() {
 			m exec ex sh -c 'echo "$FOO $(id -un)"')"
 }
 
+test_publish_all_takes_the_exposed_ports() {
+	local out
+	layout ports
+	umoci config --image "$T/work/ports:latest" --config.exposedports 7777/tcp \
+		--config.exposedports 7778/udp || fail "umoci config"
+	# (pasta: nothing of the host's network is changed)
+	m run -q -d --name pub -P --net pasta oci:"$T/work/ports" sleep 100 >/dev/null ||
+		fail "run -P"
+	out=$(m port pub | sort)
+	echo "$out" | grep -Eq '^7777/tcp -> 0\.0\.0\.0:[0-9]+$' || fail "tcp: $out"
+	echo "$out" | grep -Eq '^7778/udp -> 0\.0\.0\.0:[0-9]+$' || fail "udp: $out"
+	m rm -f pub >/dev/null
+	bad_text "-P: publishing the image's ports needs --net private" \
+		--root "$S" run -P --net host localhost/ports true
+}
+
 test_rmi_refuses_an_image_in_use_and_prune_frees_it() {
 	m run -q -d --name user oci-archive:"$TAR" sleep 100 >/dev/null || fail "run -d"
 	m rmi localhost/mocker-busybox >/dev/null 2>"$T/err"
