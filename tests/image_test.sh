@@ -278,6 +278,22 @@ test_a_corrupted_blob_fails_with_one_line_and_is_fetched_again() {
 	grep -q "does not match its digest" "$T/err" || fail "says so: $(cat "$T/err")"
 }
 
+test_progress_is_shown_on_a_terminal_only() {
+	layout prog
+	mktar "$T/prog.tar" 'add("big", bytes(8 << 20))'
+	add_layer prog "$T/prog.tar" || fail "umoci"
+	script -qfec "$MOCKER --root $S pull oci:$T/work/prog" "$T/typescript" >/dev/null
+	grep -q "unpacking layer 2/2 [0-9a-f]\{12\}: .* MB" "$T/typescript" ||
+		fail "no progress on a terminal: $(cat "$T/typescript")"
+	m rmi localhost/prog >/dev/null
+	m pull oci:"$T/work/prog" >/dev/null 2>"$T/err"
+	assertEquals "none without one" "" "$(cat "$T/err")"
+	m rmi localhost/prog >/dev/null
+	script -qfec "$MOCKER --root $S pull -q oci:$T/work/prog" "$T/typescript" >/dev/null
+	grep -q "unpacking" "$T/typescript" && fail "-q: $(cat "$T/typescript")"
+	return 0
+}
+
 test_an_interrupted_pull_does_not_break_the_next() {
 	local pid
 	layout big
@@ -355,7 +371,7 @@ add('suid', b'#!/bin/sh\n', mode=0o4755)
 add('mem', type=CHR, dev=(1, 1), mode=0o666)
 add('data', type=DIR, mode=0o755); add('data/old', b'o')"
 	add_layer rl "$T/rl.tar" || fail "umoci"
-	mktar "$T/rl2.tar" "add('data/.wh..wh..opq', b''); add('data/new', b'n')"
+	mktar "$T/rl2.tar" "add('data/.wh..wh..opq', b''); add('data/new', b'n'); add('.wh.suid', b'')"
 	add_layer rl "$T/rl2.tar" || fail "umoci"
 	chmod -R a+rX "$T/work"
 	mkdir -p "$T/ustore" "$T/ustate"
@@ -363,13 +379,16 @@ add('data', type=DIR, mode=0o755); add('data/old', b'o')"
 	cp /etc/subuid "$T/subuid"
 	: > /etc/subuid
 	out=$(setpriv --reuid=$u --regid=$u --clear-groups env MOCKER_STORAGE="$T/ustore" \
-		"$mocker" --root "$T/ustate" run -q oci:"$T/work/rl" sh -c 'ls /data; stat -c %a /suid; ls /mem 2>&1 | wc -l' 2>"$T/err")
+		"$mocker" --root "$T/ustate" run -q oci:"$T/work/rl" sh -c 'ls /data; stat -c %a /suid 2>&1 | wc -l; ls /mem 2>&1 | wc -l' 2>"$T/err")
 	assertEquals "rootless: 0" 0 $?
 	cat "$T/subuid" > /etc/subuid
-	assertEquals "opaque (userxattr), setuid dropped, device left out" "new
-755
+	assertEquals "opaque (userxattr), a whiteout, device left out" "new
+1
 1" "$out"
-	assertEquals "no device node in the store" "" "$(find "$T/ustore/layers" -type c ! -name data)"
+	assertEquals "setuid dropped in the store" "755" \
+		"$(stat -c %a "$(ls -d "$T"/ustore/layers/*/diff/suid | head -n 1)")"
+	assertEquals "no device node in the store but whiteouts (0,0)" "" \
+		"$(find "$T/ustore/layers" -type c -exec stat -c '%t,%T %n' {} + | grep -v '^0,0 ')"
 	wait_until 5 '[ -z "$(find "$T/ustore/containers" -mindepth 1)" ]' ||
 		fail "its upper directory stays: $(find "$T/ustore/containers")"
 	rm -rf "$T/ustore" "$T/ustate"
