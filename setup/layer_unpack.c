@@ -1,6 +1,5 @@
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +14,7 @@
 #include "layer_unpack.h"
 #include "resolve.h"
 #include "sha256.h"
+#include "tree_remove.h"
 
 #define WHITEOUT ".wh."
 #define OPAQUE   ".wh..wh..opq"
@@ -135,53 +135,6 @@ file_parent(int root, char *name, const char **base)
 	return last.fd;
 }
 
-/* Removes dir/name, a whole tree if it is a directory. */
-static int
-remove_entry(int dir, const char *name)
-{
-	struct stat st;
-	int fd;
-
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dir, name, 0);
-	if ((fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return -1;
-	{
-		char child[NAME_MAX + 1];
-		int again = 1;
-		/* a fresh listing after each removal: no state kept across it */
-		while (again) {
-			DIR *d;
-			struct dirent *e;
-			int dup_fd = dup(fd);
-			again = 0;
-			if (dup_fd < 0 || !(d = fdopendir(dup_fd))) {
-				if (dup_fd >= 0)
-					close(dup_fd);
-				close(fd);
-				return -1;
-			}
-			while ((e = readdir(d))) {
-				if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-					snprintf(child, sizeof child, "%s", e->d_name);
-					again = 1;
-					break;
-				}
-			}
-			closedir(d);
-			if (again && remove_entry(fd, child) < 0) {
-				close_keep_errno(fd);
-				return -1;
-			}
-			lseek(fd, 0, SEEK_SET);
-		}
-	}
-	close(fd);
-	return unlinkat(dir, name, AT_REMOVEDIR);
-}
-
 /* The entry's data into fd, holes and all: size long. */
 static int
 copy_data(struct archive *a, int fd, la_int64_t size)
@@ -273,7 +226,7 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 			errno = EINVAL;
 			goto out;
 		}
-		if (remove_entry(parent, gone) == 0)
+		if (tree_remove(parent, gone) == 0)
 			ret = mknodat(parent, gone, S_IFCHR | 0, makedev(0, 0));
 		goto out;
 	}
@@ -287,7 +240,7 @@ apply_entry(struct archive *a, struct archive_entry *e, int root, const struct u
 			last.path[0] = 0;
 			cached = 0;
 		}
-		if (remove_entry(parent, base) < 0)
+		if (tree_remove(parent, base) < 0)
 			goto out;
 	}
 
