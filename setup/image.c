@@ -325,7 +325,9 @@ image_find(const char *ref, struct image *img, char *why, size_t size)
 		return -1;
 	}
 	image_name_normal(ref, name, sizeof name);
-	if (id_of_name(name, id) == 0) {
+	if (n == 64 && digest_hex(ref)) {
+		memcpy(id, ref, 65); /* a whole id is that image, never a name */
+	} else if (id_of_name(name, id) == 0) {
 		snprintf(img->name, sizeof img->name, "%s", name);
 	} else if (short_name(name, local, sizeof local, id)) {
 		snprintf(img->name, sizeof img->name, "%s", local);

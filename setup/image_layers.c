@@ -36,6 +36,18 @@ show_progress(void *ctx, uint64_t done)
 	        p->hex, (double)done / 1e6, (double)p->size / 1e6);
 }
 
+/* layers/HEX is there whole: its size is written last (another pull
+ * may have put it there first) */
+static int
+layer_whole(const char *dir, const char *hex)
+{
+	char path[PATH_MAX + 96];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/layers/%s/size", dir, hex);
+	return stat(path, &st) == 0;
+}
+
 static int
 unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why, size_t size)
 {
@@ -46,9 +58,17 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 	struct stat st;
 	int blob, diff = -1, tmpdir, r;
 
-	snprintf(path, sizeof path, "%s/layers/%s", dir, hex);
-	if (stat(path, &st) == 0)
+	if (layer_whole(dir, hex))
 		return 0; /* there already */
+	snprintf(path, sizeof path, "%s/layers/%s", dir, hex);
+	if (lstat(path, &st) == 0) { /* a removal that did not finish */
+		int l = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		snprintf(path, sizeof path, "layers/%s", hex);
+		if (l >= 0) {
+			tree_remove(l, path);
+			close(l);
+		}
+	}
 	snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, hex);
 	if ((blob = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		snprintf(why, size, "layer %.12s: its blob: %s", hex, strerror(errno));
@@ -62,6 +82,15 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 	}
 	snprintf(name, sizeof name, "layer-%s-%d", hex, (int)getpid());
 	snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, name);
+	{
+		/* one a killed unpack of our pid left */
+		int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		snprintf(path, sizeof path, "tmp/%s", name);
+		if (t >= 0) {
+			tree_remove(t, path);
+			close(t);
+		}
+	}
 	if (mkdir(tmp, 0700) < 0 || (tmpdir = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(why, size, "cannot make %s: %s", tmp, strerror(errno));
 		close(blob);
@@ -89,7 +118,8 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 	if (r == 0) {
 		snprintf(text, sizeof text, "%llu\n", (unsigned long long)res.bytes);
 		snprintf(path, sizeof path, "%s/layers/%s", dir, hex);
-		if (file_create(tmp, "size", text) < 0 || rename(tmp, path) < 0) {
+		if (file_create(tmp, "size", text) < 0 ||
+		    (rename(tmp, path) < 0 && !layer_whole(dir, hex))) {
 			snprintf(why, size, "cannot keep layer %.12s: %s", hex, strerror(errno));
 			r = -1;
 		} else if (res.devices_left && !quiet) {
@@ -98,7 +128,7 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 		}
 	}
 	close(tmpdir);
-	if (r < 0) {
+	if (r < 0 || lstat(tmp, &st) == 0) { /* (ours, when another's won) */
 		int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		snprintf(path, sizeof path, "tmp/%s", name);
 		if (t >= 0) {
@@ -204,6 +234,15 @@ drop_unused(const char *dir, const char *sub, const struct used *keep)
 				freed += strtoull(text, NULL, 10);
 		} else {
 			freed += (uint64_t)st.st_size;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			/* out of layers/ first: a removal that does not finish
+			 * leaves no layer that looks whole */
+			char gone[160];
+			snprintf(gone, sizeof gone, "../tmp/gone-%.64s-%d", e->d_name, (int)getpid());
+			if (renameat(dirfd(d), e->d_name, dirfd(d), gone) == 0)
+				tree_remove(dirfd(d), gone);
+			continue;
 		}
 		tree_remove(dirfd(d), e->d_name);
 	}

@@ -37,6 +37,49 @@ image_is_transport(const char *ref)
 	return 0;
 }
 
+/* A name as the OCI distribution grammar has them, roughly: a host
+ * (letters, digits, '.', '-', a ':PORT'), path components of [a-z0-9]
+ * joined by '.', '_', '__' or '-', then ":TAG" ([A-Za-z0-9_][A-Za-z0-9_.-]
+ * up to 128) or "@sha256:HEX". The last component is not a run of 12 hex
+ * digits or more: it would read as an image's id. */
+static int
+valid_name(const char *name)
+{
+	const char *p = name, *slash = strchr(name, '/'), *last, *tag;
+	size_t n, hex;
+
+	if (strlen(name) > 255 || !slash)
+		return 0;
+	for (; p < slash; p++) /* the host */
+		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':'))
+			return 0;
+	if (slash == name)
+		return 0;
+	last = strrchr(name, '/') + 1;
+	tag = last + strcspn(last, ":@");
+	for (p = slash + 1; p < tag; p++) {
+		int sep = *p == '.' || *p == '_' || *p == '-' || *p == '/';
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || sep))
+			return 0;
+		if (sep && (p == slash + 1 || p[1] == '/' || p + 1 == tag || p[-1] == '/' ||
+		            (p[-1] == '.' || p[-1] == '-')))
+			return 0;
+	}
+	n = (size_t)(tag - last);
+	hex = strspn(last, "0123456789abcdef");
+	if (n == 0 || (hex == n && n >= 12))
+		return 0;
+	if (*tag == '@')
+		return strncmp(tag, "@sha256:", 8) == 0 && strspn(tag + 8, "0123456789abcdef") == 64 &&
+		       !tag[72];
+	if (*tag != ':' || !tag[1] || strlen(tag + 1) > 128 || tag[1] == '.' || tag[1] == '-')
+		return 0;
+	for (p = tag + 1; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-'))
+			return 0;
+	return 1;
+}
+
 /* An archive's or layout's image name in the store: localhost/NAME:TAG,
  * a registry host it names replaced (docker.io/library/busybox:1 is
  * localhost/busybox:1), ":latest" added when it has no tag. */
@@ -174,8 +217,34 @@ oci_index_name(const char *index_text, const char *tag, const char *base, char *
 	json_decref(j);
 }
 
+static int store_name_of(const char *ref, char *out, size_t size, char *why, size_t wsize);
+
 int
 image_store_name(const char *ref, char *out, size_t size, char *why, size_t wsize)
+{
+	char base[128], name[300];
+	const char *rest = strchr(ref, ':') + 1;
+
+	if (store_name_of(ref, out, size, why, wsize) < 0)
+		return -1;
+	if (valid_name(out))
+		return 0;
+	if (strncmp(ref, "docker://", 9) == 0) {
+		snprintf(why, wsize, "'%s': not an image name (HOST/NAME:TAG, lowercase)", ref);
+		return -1;
+	}
+	/* what the archive or layout calls itself is not a name: its file's */
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(rest, ":"), rest);
+	base_name(name, base, sizeof base);
+	snprintf(name, sizeof name, "localhost/%s:latest", base);
+	if (!valid_name(name))
+		snprintf(name, sizeof name, "localhost/image:latest");
+	snprintf(out, size, "%s", name);
+	return 0;
+}
+
+static int
+store_name_of(const char *ref, char *out, size_t size, char *why, size_t wsize)
 {
 	char path[PATH_MAX], base[128], *tag, *text = NULL;
 	const char *rest;
@@ -366,12 +435,21 @@ image_pull(const char *ref, const struct pull_opts *o, struct image *img, char *
 	}
 	if (image_store_name(ref, name, sizeof name, why, size) < 0)
 		return -1;
-	if ((lock = store_lock(LOCK_EX)) < 0) {
+	/* shared: runs and other pulls go on (each writes its own names in
+	 * tmp/, blobs and layers are renamed into place whole); rmi and prune,
+	 * which throw away what no image names yet, wait */
+	if ((lock = store_lock(LOCK_SH)) < 0) {
 		snprintf(why, size, "the image store %s: cannot lock it: %s", store_name(),
 		         strerror(errno));
 		return -1;
 	}
-	store_clear_tmp();
+	store_clear_stale();
+	if ((t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		/* one a killed pull of our pid left */
+		snprintf(layout, sizeof layout, "tmp/pull-%d", (int)getpid());
+		tree_remove(t, layout);
+		close(t);
+	}
 	snprintf(layout, sizeof layout, "%s/tmp/pull-%d", dir, (int)getpid());
 	snprintf(dest, sizeof dest, "oci:%s:image", layout);
 	snprintf(blobs, sizeof blobs, "%s/blobs", dir);

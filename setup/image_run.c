@@ -30,7 +30,7 @@ layers_missing(const struct image *img)
 	int i;
 
 	for (i = 0; i < img->nlayers; i++) {
-		snprintf(path, sizeof path, "%s/layers/%s", store_dir(), img->layers[i]);
+		snprintf(path, sizeof path, "%s/layers/%s/size", store_dir(), img->layers[i]);
 		if (stat(path, &st) < 0)
 			return 1;
 	}
@@ -94,6 +94,15 @@ image_apply(struct config *c, const struct image *img, int exec)
 		char *spec = specs[i];
 		size_t k;
 		snprintf(spec, sizeof specs[i], "%s", img->exposed[i]);
+		/* PORT[/tcp|/udp] only: an image does not choose the host's side
+		 * ("127.0.0.1:2222:22" is not a port) */
+		k = strspn(spec, "0123456789");
+		if (k == 0 || k > 5 || (spec[k] && strcmp(spec + k, "/tcp") != 0 &&
+		                        strcmp(spec + k, "/udp") != 0)) {
+			warnx_("-P: the image's ExposedPorts '%s' is not PORT[/tcp|/udp]: left out",
+			       img->exposed[i]);
+			continue;
+		}
 		k = strlen(spec);
 		if (k > 4 && strcmp(spec + k - 4, "/tcp") == 0)
 			spec[k - 4] = 0; /* (tcp is -p's default) */
@@ -150,7 +159,7 @@ image_for_run(struct config *c, struct image *img, int quiet)
 		    "expected %s", ref, store_name(), forms);
 found:
 	if (layers_missing(img)) {
-		int lock = store_lock(LOCK_EX);
+		int lock = store_lock(LOCK_SH); /* (as a pull's: image_pull.h) */
 		r = image_unpack(img, quiet, why, sizeof why);
 		store_unlock(lock);
 		if (r < 0)

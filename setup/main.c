@@ -430,7 +430,8 @@ exec_image(const struct ctr *c, struct config *cfg, struct container *ct)
 	*cut = 0;
 	id[64] = 0;
 	store_set(store);
-	if (image_find(id, &img, why, sizeof why) != 0)
+	/* (a whole id: that image, whatever names the store has) */
+	if (strspn(id, "0123456789abcdef") != 64 || image_find(id, &img, why, sizeof why) != 0)
 		return -1;
 	image_apply(cfg, &img, 1);
 	ct->image = &img;
@@ -618,7 +619,6 @@ main(int argc, char **argv)
 			die_errno(EXIT_SETUP, "cannot make the container's directory in %s",
 			          store_name());
 		snprintf(ctr.store, sizeof ctr.store, "%s", ct.store_dir);
-		image_run_recorded();
 	}
 	if (cfg.detach)
 		detach(&ct);

@@ -82,40 +82,62 @@ fd_path(int fd, char *buf)
 	return buf;
 }
 
-/* Makes the last component of path in its parent (resolved inside root). */
+/* Makes path's missing directories, then its last component, one
+ * component after the other from the deepest that exists, each found again
+ * from the root (resolved inside it): no recursion, whatever the depth. */
 static int
 create_in_root(int rootfd, const char *path, enum want want)
 {
-	char parent[PATH_MAX];
-	const char *slash = strrchr(path, '/'), *name;
-	int pfd, fd, ret = -1;
+	char prefix[PATH_MAX];
+	size_t len = strlen(path), at = 0;
+	int pfd = -1, fd, ret = -1;
 
-	if (!slash || !slash[1] || strlen(path) >= sizeof parent) {
+	if (path[0] != '/' || len >= sizeof prefix || path[len - 1] == '/') {
 		errno = EINVAL;
 		return -1;
 	}
-	name = slash + 1;
-	memcpy(parent, path, (size_t)(slash - path));
-	parent[slash - path] = 0;
-	if (!parent[0])
-		strcpy(parent, "/");
-	pfd = openat2_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
-	if (pfd < 0 && errno == ENOENT) {
-		if (create_in_root(rootfd, parent, WANT_DIR) < 0)
-			return -1;
-		pfd = openat2_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
-	}
-	if (pfd < 0)
+	memcpy(prefix, path, len + 1);
+	if ((pfd = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY)) < 0)
 		return -1;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		errno = EINVAL;
-		goto out;
+	while (at < len) {
+		const char *name;
+		size_t end;
+		int last;
+		while (prefix[at] == '/')
+			at++;
+		end = at + strcspn(prefix + at, "/");
+		last = end == len;
+		name = prefix + at;
+		if ((end - at == 1 && name[0] == '.') || (end - at == 2 && name[0] == '.' &&
+		                                          name[1] == '.')) {
+			errno = EINVAL;
+			goto out;
+		}
+		prefix[end] = 0;
+		if (last)
+			break;
+		/* this directory, made if missing; mkdirat never follows a
+		 * last symlink: a dangling one is refused (ELOOP) */
+		if ((fd = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY)) < 0 &&
+		    errno == ENOENT) {
+			if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+				goto out;
+			if ((fd = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY)) < 0 &&
+			    errno == ENOENT)
+				errno = ELOOP;
+		}
+		if (fd < 0)
+			goto out;
+		close(pfd);
+		pfd = fd;
+		prefix[end] = '/';
+		at = end;
 	}
 	/* pfd is resolved inside the root, and mkdirat/openat with O_EXCL
 	 * never follow a final symlink: the new entry lands in the image. */
 	if (want == WANT_DIR) {
-		ret = mkdirat(pfd, name, 0755);
-	} else if ((fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		ret = mkdirat(pfd, prefix + at, 0755);
+	} else if ((fd = openat(pfd, prefix + at, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	                        O_CLOEXEC, 0644)) >= 0) {
 		close(fd);
 		ret = 0;
@@ -123,7 +145,7 @@ create_in_root(int rootfd, const char *path, enum want want)
 	if (ret < 0 && errno == EEXIST)
 		errno = ELOOP; /* a dangling symlink: we do not follow it further */
 out:
-	close(pfd);
+	close_keep_errno(pfd);
 	return ret;
 }
 

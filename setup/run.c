@@ -23,6 +23,7 @@
 #include "monitor_exec.h"
 #include "fdpass.h"
 #include "idmap.h"
+#include "image_run.h"
 #include "run.h"
 #include "terminal.h"
 #include "userns.h"
@@ -307,6 +308,8 @@ started(struct container *ct, struct forwarding *f, int sock)
 	snprintf(c->cgroup, sizeof c->cgroup, "%s", ct->cg.kill_dir[0] ? ct->cg.kill_dir :
 	         ct->cg.ndirs ? ct->cg.dirs[0] : "");
 	ctr_save(c);
+	/* its state is there for rmi and prune to see: the store's lock goes */
+	image_run_recorded();
 	if (ct->status_fd < 0)
 		return 0;
 	read_report(f);

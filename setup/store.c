@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,19 +252,6 @@ store_containers_sweep(void (*used)(const char *image_id, void *ctx), void *ctx)
 	closedir(d);
 }
 
-void
-store_clear_tmp(void)
-{
-	const char *dir = store_dir();
-	int fd;
-
-	if (!dir || (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return;
-	tree_remove(fd, "tmp");
-	mkdirat(fd, "tmp", 0700);
-	close(fd);
-}
-
 int
 store_remove_path(const char *path, const char *cid)
 {
@@ -286,4 +274,27 @@ store_remove_path(const char *path, const char *cid)
 	if (r < 0 && geteuid() != 0)
 		r = store_remove_mapped(path);
 	return r;
+}
+
+void
+store_clear_stale(void)
+{
+	const char *dir = store_dir();
+	char path[PATH_MAX + 8];
+	struct dirent *e;
+	DIR *d;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof path, "%s/tmp", dir);
+	if (!(d = opendir(path)))
+		return;
+	while ((e = readdir(d))) {
+		const char *dash = strrchr(e->d_name, '-');
+		long pid = dash ? strtol(dash + 1, NULL, 10) : 0;
+		/* pull-PID, layer-HEX-PID, gone-HEX-PID of a process now gone */
+		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			tree_remove(dirfd(d), e->d_name);
+	}
+	closedir(d);
 }

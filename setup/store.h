@@ -13,8 +13,10 @@
  *                        "image" (its ID) and "state" (its state's path:
  *                        gone, the directory is left over and removed)
  *   tmp/                 pulls and unpacks under way, by pid
- *   lock                 flock: shared by a run that picks an image,
- *                        exclusive while images are added or removed
+ *   lock                 flock: shared by pulls and by a run until its
+ *                        container's state is saved; exclusive by rmi and
+ *                        prune, which throw away what no image or
+ *                        container uses (and tmp/)
  */
 #ifndef MOCKER_STORE_H
 #define MOCKER_STORE_H
@@ -51,8 +53,8 @@ int store_container_remove(const char *cid);
  * for the image of each that does. */
 void store_containers_sweep(void (*used)(const char *image_id, void *ctx), void *ctx);
 
-/* Empties tmp/ (under the exclusive lock: nothing is under way there):
- * what pulls and unpacks that were killed left. */
-void store_clear_tmp(void);
+/* Removes from tmp/ what pulls, unpacks and removals of processes now gone
+ * left (named ...-PID). */
+void store_clear_stale(void);
 
 #endif

@@ -360,6 +360,54 @@ test_a_layer_cannot_write_outside_its_directory() {
 	assertEquals "nothing left in tmp" 0 "$(store_count tmp)"
 }
 
+test_a_name_cannot_pose_as_an_id_or_choose_host_ports() {
+	local id
+	m pull -q oci:"$OCI" >/dev/null || fail "pull"
+	id=$(m images -q --no-trunc)
+	layout evil
+	umoci config --image "$T/work/evil:latest" --config.env FOO=evil \
+		--config.exposedports 127.0.0.1:2222:22/tcp || fail "umoci config"
+	python3 - "$T/work/evil/index.json" "$id" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+for m in j["manifests"]:
+    m.setdefault("annotations", {})["org.opencontainers.image.ref.name"] = sys.argv[2] + ":latest"
+json.dump(j, open(sys.argv[1], "w"))
+PY
+	m pull -q oci:"$T/work/evil" >/dev/null || fail "pull evil"
+	m images | grep -q "^localhost/evil " || fail "named from its file: $(m images)"
+	assertEquals "the id is that image" "" "$(m run -q "$id" sh -c 'echo $FOO')"
+	assertEquals "and its start" "" "$(m run -q "${id:0:12}" sh -c 'echo $FOO')"
+	m run -d --name p -P --net pasta localhost/evil sleep 100 >/dev/null 2>"$T/err" || fail "run -P"
+	assertEquals "-P: the image chooses no host address" "" "$(m port p)"
+	grep -q "ExposedPorts '127.0.0.1:2222:22/tcp' is not PORT" "$T/err" || fail "says so: $(cat "$T/err")"
+	m rm -f p >/dev/null
+}
+
+test_prune_while_runs_start_breaks_none() {
+	local pid i failed=0
+	m pull -q oci:"$OCI" >/dev/null || fail "pull"
+	bg pid sh -c "while :; do '$MOCKER' image prune >/dev/null 2>&1; done"
+	for i in $(seq 20); do
+		[ "$(m run -q busybox echo ok 2>&1)" = ok ] || failed=$((failed + 1))
+	done
+	kill_bg
+	assertEquals "runs that failed" 0 "$failed"
+	assertEquals "the image is still there" 1 "$(store_count images)"
+}
+
+test_deep_trees_neither_crash_nor_stay() {
+	local name
+	name=$(printf 'a/%.0s' $(seq 2000))x
+	pull_crafted deep "add('$name', b'x')"
+	assertNotEquals "a deep path: no crash" 139 $?
+	m pull -q oci:"$OCI" >/dev/null || fail "pull"
+	m run -q busybox sh -c 'cd /tmp && mkdir a && i=0 &&
+		while [ $i -lt 300 ]; do mkdir b && mv a b/a && mv b a; i=$((i + 1)); done'
+	wait_until 10 '[ "$(store_count containers)" = 0 ]' ||
+		fail "a deep upper layer stays: $(ls "$ST/containers")"
+}
+
 # --- rootless ---------------------------------------------------------------------
 
 test_rootless_pull_and_run() {
