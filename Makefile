@@ -48,7 +48,7 @@ INIT_CFLAGS = -Iinit -Os -flto -fno-asynchronous-unwind-tables -fno-unwind-table
 	-fno-stack-protector -fno-pie -mgeneral-regs-only -fno-jump-tables
 INIT_LDFLAGS = -no-pie -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,-z,max-page-size=4096 -s
-INIT_MAX_BYTES = 24576
+INIT_MAX_BYTES = 32768
 SETUP_CFLAGS = -Isetup -I$(DEPS)/include -DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-init\"
 
 # init/ and setup/ each build on common/, never on each other: the shared

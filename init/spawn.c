@@ -97,11 +97,21 @@ env_is(const char *entry, const char *name)
 	return strncmp(entry, name, n) == 0 && entry[n] == '=';
 }
 
+/* A variable the init takes as a setting (its grace period, its
+ * verbosity): the init's, not the payload's. */
+static int
+init_setting(const char *v)
+{
+	return strncmp(v, ENV_PREFIX, sizeof ENV_PREFIX - 1) == 0 || env_is(v, "TINI_SUBREAPER") ||
+	       env_is(v, "TINI_VERBOSITY") || env_is(v, "TINI_KILL_PROCESS_GROUP");
+}
+
 /*
  * Runs in the child, between fork and exec: the environment as the caller
  * gave it, except LISTEN_PID when it named the init (socket activation: the
- * fds are meant for the payload now) and HOME when switching users. Returns
- * only if exec failed.
+ * fds are meant for the payload now), HOME when switching users, and the
+ * init's own settings (MOCKER_INIT_*, tini's TINI_SUBREAPER, TINI_VERBOSITY,
+ * TINI_KILL_PROCESS_GROUP). Returns only if exec failed.
  */
 static void
 exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
@@ -125,6 +135,8 @@ exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
 				v = listen_pid;
 			}
 			if (sp->creds && env_is(v, "HOME"))
+				continue;
+			if (init_setting(v))
 				continue;
 			envp[j++] = v;
 		}

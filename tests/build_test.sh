@@ -13,7 +13,7 @@ test_init_is_static_and_small() {
 	assertFalse "no program interpreter" "readelf -lW '$INIT' | grep -q INTERP"
 	local size
 	size=$(stat -c %s "$INIT")
-	assertTrue "mocker-init is $size bytes, at most 24576" "[ $size -le 24576 ]"
+	assertTrue "mocker-init is $size bytes, at most 32768" "[ $size -le 32768 ]"
 }
 
 test_musl_toolchain_has_kernel_headers() {

@@ -276,8 +276,12 @@ test_payload_inherits_mask_ignored_env_and_cwd() {
 	out=$("$HELPERS/sigmask" -b 10 -b 12 -i 2 -i 3 -- "$INIT" -- cat /proc/self/status | grep -E '^Sig(Blk|Ign)')
 	echo "$direct" | grep -q '^SigBlk:.*a00$' || fail "the control: $direct"
 	assertEquals "mask and ignored signals as without the init" "$direct" "$out"
-	out=$(cd "$T/work" && FOO=bar "$INIT" -- env)
+	out=$(cd "$T/work" && FOO=bar MOCKER_INIT_GRACE=3 MOCKER_INIT_VERBOSITY=1 TINI_VERBOSITY=1 \
+		TINI_SUBREAPER= TINI_KILL_PROCESS_GROUP= TINI_OTHER=kept "$INIT" -- env)
 	echo "$out" | grep -qx 'FOO=bar' || fail "environment: $out"
+	echo "$out" | grep -qx 'TINI_OTHER=kept' || fail "not the init's: kept: $out"
+	echo "$out" | grep -Eq '^(MOCKER_INIT_|TINI_(SUBREAPER|VERBOSITY|KILL_PROCESS_GROUP)=)' &&
+		fail "the init's settings reach the payload: $out"
 	echo "$out" | grep -qx "PWD=$T/work" || fail "PWD: $out"
 	assertEquals "working directory" "$T/work" "$(cd "$T/work" && "$INIT" -- pwd -P)"
 }
