@@ -18,6 +18,8 @@
 #define BACKOFF_MIN_MS   100
 #define BACKOFF_MAX_MS   30000
 #define BACKOFF_RESET_MS 10000
+/* A service's group after its main process ended, until it is gone. */
+#define DRAIN_POLL_MS    50
 
 #define VERBOSITY_DEFAULT 1 /* 0 errors, 1 warnings, 2 info, 3 debug */
 

@@ -137,6 +137,15 @@ payload_stopped(struct supervisor *s)
 	kill(getpid(), SIGSTOP);
 }
 
+/* Some process of the group pgrp is there (zombies are reaped first). */
+static int
+group_alive(pid_t pgrp)
+{
+	return pgrp > 0 && (kill(-pgrp, 0) == 0 || errno == EPERM);
+}
+
+static void ended(struct supervisor *s, struct service *v);
+
 static void
 reap(struct supervisor *s)
 {
@@ -170,10 +179,56 @@ reap(struct supervisor *s)
 		say_info("'%s' (pid %d) ended", v->name, (int)pid);
 		if (s->terminal && !s->services_mode)
 			spawn_reclaim_terminal();
-		if (v->has_finish && !s->stopping)
-			start_finish(s, v);
-		else
-			schedule_restart(s, v);
+		if (!s->stopping && (s->services_mode || v->policy != RESTART_NO) &&
+		    group_alive(v->pgrp)) {
+			/* what it started (nginx's workers) would hold its port
+			 * against the next one: the group goes first */
+			kill(-v->pgrp, SIGTERM);
+			kill(-v->pgrp, SIGCONT);
+			v->draining = 1;
+			v->kill_at = mono_ms() + (long long)s->o->grace_ms;
+			say_info("'%s': the rest of its group is stopped first", v->name);
+			continue;
+		}
+		ended(s, v);
+	}
+}
+
+/* Its group is gone: ./finish, or the restart. */
+static void
+ended(struct supervisor *s, struct service *v)
+{
+	v->draining = 0;
+	v->kill_at = 0;
+	if (v->has_finish && !s->stopping)
+		start_finish(s, v);
+	else
+		schedule_restart(s, v);
+}
+
+/* Groups of services whose main process ended: gone yet, or due for
+ * SIGKILL after the grace period. */
+static void
+drain(struct supervisor *s)
+{
+	long long now = 0;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		struct service *v = &s->svc[i];
+		if (!v->draining)
+			continue;
+		if (!group_alive(v->pgrp)) {
+			ended(s, v);
+			continue;
+		}
+		if (!now)
+			now = mono_ms();
+		if (v->kill_at && now >= v->kill_at) {
+			say_warn("'%s': its group outlived the grace period: killed", v->name);
+			kill(-v->pgrp, SIGKILL);
+			v->kill_at = 0;
+		}
 	}
 }
 
@@ -247,7 +302,7 @@ done(struct supervisor *s)
 
 	if (s->o->pause || s->services_mode)
 		return s->stopping;
-	return v->pid <= 0 && v->finish_pid <= 0 && v->restart_at == 0;
+	return v->pid <= 0 && v->finish_pid <= 0 && v->restart_at == 0 && !v->draining;
 }
 
 /* Milliseconds until the next restart is due, -1 for none. The clock is
@@ -260,10 +315,17 @@ next_timeout(struct supervisor *s)
 
 	for (i = 0; i < s->n; i++) {
 		long long at = s->svc[i].restart_at;
-		if (!at)
+		if (!at && !s->svc[i].draining)
 			continue;
 		if (!now)
 			now = mono_ms();
+		if (s->svc[i].draining) {
+			/* its group's leftovers need not be our children (no
+			 * SIGCHLD): looked at every 50 ms until it is gone */
+			at = now + DRAIN_POLL_MS;
+			if (s->svc[i].kill_at && s->svc[i].kill_at < at)
+				at = s->svc[i].kill_at;
+		}
 		if (next < 0 || at - now < next)
 			next = at - now < 0 ? 0 : at - now;
 	}
@@ -344,6 +406,7 @@ supervise(struct supervisor *s)
 				forward(s, sig);
 		}
 		/* on a timeout, or when a stream of signals keeps us awake */
+		drain(s);
 		start_due(s);
 	}
 	shutdown_rest(s->o->grace_ms, payload->pgrp, s->o->warn_reap);

@@ -21,6 +21,8 @@ struct service {
 	int status;             /* last wait status */
 	long long started_ms;
 	long long restart_at;   /* when to start again, 0 for never */
+	long long kill_at;      /* draining: when its group gets SIGKILL, 0 after */
+	int draining;           /* its main process ended, its group not yet */
 	unsigned long delay_ms; /* the next backoff */
 	unsigned long restarts;
 };

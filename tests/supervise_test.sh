@@ -149,6 +149,31 @@ test_services_restart_finish_and_down() {
 	assertEquals "exit 0 when stopped on request" 0 $?
 }
 
+# Bug: nginx's master killed with SIGKILL, its workers (same group) kept
+# the port, and every restart failed. Here busybox httpd is the worker.
+test_a_killed_service_s_group_goes_before_it_restarts() {
+	local u init port first second
+	port=$("$HELPERS/netecho" free tcp)
+	mkdir -p "$R/www"
+	echo hello > "$R/www/index.html"
+	service web "httpd -f -h /www -p 127.0.0.1:$port & echo \$! >> /tmp/workers; exec sleep 1000"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 10 file_lines "$R/tmp/workers" 1 || fail "web did not start"
+	first=$(find_desc "$init" '^httpd')
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || fail "not serving"
+	kill -KILL "$(find_desc "$init" '^sleep 1000')"
+	wait_for 10 file_lines "$R/tmp/workers" 2 || fail "web did not come back"
+	assertFalse "the first worker is gone" "kill -0 $first 2>/dev/null"
+	wait_until 5 '[ -n "$(find_desc "$init" "^httpd")" ]' || fail "no new worker"
+	second=$(find_desc "$init" '^httpd')
+	assertNotEquals "a new worker" "$first" "$second"
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || fail "not serving again"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	rm -rf "$R/www" "$R/etc/mocker/services/web"
+}
+
 test_finish_gets_256_and_the_signal() {
 	local u init
 	service victim 'kill -USR1 $$'
