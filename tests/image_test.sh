@@ -446,7 +446,8 @@ test_rootless_files_of_subordinate_ids_are_removed_too() {
 	local mocker u=65534 out
 	skip_unless test -u /usr/bin/newuidmap
 	mocker=$(mocker_for_all)
-	chmod -R a+rX "$OCI"
+	layout sub # (the checkout may be closed to others)
+	chmod -R a+rX "$T/work"
 	mkdir -p "$T/ustore" "$T/ustate"
 	chown "$u:$u" "$T/ustore" "$T/ustate"
 	cp /etc/subuid "$T/subuid"
@@ -455,7 +456,7 @@ test_rootless_files_of_subordinate_ids_are_removed_too() {
 	echo "nobody:300000:65536" >> /etc/subgid
 	# a service's user writes where the caller (65534) cannot enter
 	out=$(setpriv --reuid=$u --regid=$u --clear-groups env MOCKER_STORAGE="$T/ustore" \
-		"$mocker" --root "$T/ustate" run -q oci:"$OCI" sh -c \
+		"$mocker" --root "$T/ustate" run -q oci:"$T/work/sub" sh -c \
 		'mkdir /owned && touch /owned/f && chown -R 1000:1000 /owned && chmod 700 /owned &&
 		 stat -c %u /owned')
 	assertEquals "rootless with subordinate ids: 0" 0 $?
