@@ -434,7 +434,7 @@ add('data', type=DIR, mode=0o755); add('data/old', b'o')"
 1
 1" "$out"
 	assertEquals "setuid dropped in the store" "755" \
-		"$(stat -c %a "$(ls -d "$T"/ustore/layers/*/diff/suid | head -n 1)")"
+		"$(find "$T/ustore/layers" -path '*/diff/suid' -type f -exec stat -c %a {} + | head -n 1)"
 	assertEquals "no device node in the store but whiteouts (0,0)" "" \
 		"$(find "$T/ustore/layers" -type c -exec stat -c '%t,%T %n' {} + | grep -v '^0,0 ')"
 	wait_until 5 '[ -z "$(find "$T/ustore/containers" -mindepth 1)" ]' ||

@@ -277,7 +277,7 @@ test_payload_inherits_mask_ignored_env_and_cwd() {
 	echo "$direct" | grep -q '^SigBlk:.*a00$' || fail "the control: $direct"
 	assertEquals "mask and ignored signals as without the init" "$direct" "$out"
 	out=$(cd "$T/work" && FOO=bar MOCKER_INIT_GRACE=3 MOCKER_INIT_VERBOSITY=1 TINI_VERBOSITY=1 \
-		TINI_SUBREAPER= TINI_KILL_PROCESS_GROUP= TINI_OTHER=kept "$INIT" -- env)
+		TINI_SUBREAPER='' TINI_KILL_PROCESS_GROUP='' TINI_OTHER=kept "$INIT" -- env)
 	echo "$out" | grep -qx 'FOO=bar' || fail "environment: $out"
 	echo "$out" | grep -qx 'TINI_OTHER=kept' || fail "not the init's: kept: $out"
 	echo "$out" | grep -Eq '^(MOCKER_INIT_|TINI_(SUBREAPER|VERBOSITY|KILL_PROCESS_GROUP)=)' &&
