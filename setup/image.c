@@ -324,6 +324,7 @@ image_find(const char *ref, struct image *img, char *why, size_t size)
 		snprintf(why, size, "the image store %s: %s", store_name(), strerror(errno));
 		return -1;
 	}
+	img->name[0] = 0;
 	image_name_normal(ref, name, sizeof name);
 	if (n == 64 && digest_hex(ref)) {
 		memcpy(id, ref, 65); /* a whole id is that image, never a name */
@@ -368,38 +369,39 @@ image_find(const char *ref, struct image *img, char *why, size_t size)
 	return 0;
 }
 
+/* dir/name holds text, replaced whole (a reader sees the old or the new) */
+static int
+replace_file(const char *dir, const char *name, const char *text)
+{
+	char tmp[600], from[PATH_MAX + 700], to[PATH_MAX + 700];
+
+	snprintf(tmp, sizeof tmp, ".%s.%d", name, (int)getpid());
+	if (file_create(dir, tmp, text) < 0)
+		return -1;
+	snprintf(from, sizeof from, "%s/%s", dir, tmp);
+	snprintf(to, sizeof to, "%s/%s", dir, name);
+	return rename(from, to);
+}
+
 int
 image_record(const struct image *img, const char *name)
 {
 	const char *dir = store_dir();
-	char path[PATH_MAX + 16], tmp[600], text[256], file[512];
+	char path[PATH_MAX + 16], text[256], file[512];
 
 	if (!dir)
 		return -1;
 	snprintf(path, sizeof path, "%s/images", dir);
 	snprintf(text, sizeof text, "manifest %s\ncreated %lld\n", img->manifest,
 	         (long long)img->created);
-	snprintf(tmp, sizeof tmp, ".%s.%d", img->id, (int)getpid());
-	if (file_create(path, tmp, text) < 0)
+	if (replace_file(path, img->id, text) < 0)
 		return -1;
-	{
-		char from[PATH_MAX + 700], to[PATH_MAX + 700];
-		snprintf(from, sizeof from, "%s/%s", path, tmp);
-		snprintf(to, sizeof to, "%s/%s", path, img->id);
-		if (rename(from, to) < 0)
-			return -1;
-		if (!name)
-			return 0;
-		snprintf(path, sizeof path, "%s/names", dir);
-		store_name_encode(name, file, sizeof file);
-		snprintf(tmp, sizeof tmp, ".%s.%d", file, (int)getpid());
-		snprintf(text, sizeof text, "%s\n", img->id);
-		if (file_create(path, tmp, text) < 0)
-			return -1;
-		snprintf(from, sizeof from, "%s/%s", path, tmp);
-		snprintf(to, sizeof to, "%s/%s", path, file);
-		return rename(from, to);
-	}
+	if (!name)
+		return 0;
+	snprintf(path, sizeof path, "%s/names", dir);
+	store_name_encode(name, file, sizeof file);
+	snprintf(text, sizeof text, "%s\n", img->id);
+	return replace_file(path, file, text);
 }
 
 uint64_t

@@ -15,6 +15,7 @@
 #include "file.h"
 #include "image.h"
 #include "layer_unpack.h"
+#include "log.h"
 #include "store.h"
 #include "tree_remove.h"
 
@@ -61,14 +62,7 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 	if (layer_whole(dir, hex))
 		return 0; /* there already */
 	snprintf(path, sizeof path, "%s/layers/%s", dir, hex);
-	if (lstat(path, &st) == 0) { /* a removal that did not finish */
-		int l = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		snprintf(path, sizeof path, "layers/%s", hex);
-		if (l >= 0) {
-			tree_remove(l, path);
-			close(l);
-		}
-	}
+	tree_remove_path(path); /* a removal that did not finish, if any */
 	snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, hex);
 	if ((blob = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		snprintf(why, size, "layer %.12s: its blob: %s", hex, strerror(errno));
@@ -82,15 +76,7 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 	}
 	snprintf(name, sizeof name, "layer-%s-%d", hex, (int)getpid());
 	snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, name);
-	{
-		/* one a killed unpack of our pid left */
-		int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		snprintf(path, sizeof path, "tmp/%s", name);
-		if (t >= 0) {
-			tree_remove(t, path);
-			close(t);
-		}
-	}
+	tree_remove_path(tmp); /* one a killed unpack of our pid left */
 	if (mkdir(tmp, 0700) < 0 || (tmpdir = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(why, size, "cannot make %s: %s", tmp, strerror(errno));
 		close(blob);
@@ -106,7 +92,7 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 		r = layer_unpack(blob, hex, diff, &o, &res, what, sizeof what);
 		if (r < 0)
 			snprintf(why, size, "layer %.12s: %s", hex, what);
-		if (r < 0 && strstr(what, "not the digest")) {
+		if (r < 0 && res.bad_digest) {
 			snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, hex);
 			unlink(path); /* fetched again next time */
 		}
@@ -122,20 +108,13 @@ unpack_one(const char *dir, const char *hex, int n, int of, int quiet, char *why
 		    (rename(tmp, path) < 0 && !layer_whole(dir, hex))) {
 			snprintf(why, size, "cannot keep layer %.12s: %s", hex, strerror(errno));
 			r = -1;
-		} else if (res.devices_left && !quiet) {
-			dprintf(2, "mocker: layer %.12s: %u device nodes left out (rootless)\n", hex,
-			        res.devices_left);
+		} else if (res.devices_left) {
+			warnx_("layer %.12s: %u device nodes left out (rootless)", hex,
+			       res.devices_left);
 		}
 	}
 	close(tmpdir);
-	if (r < 0 || lstat(tmp, &st) == 0) { /* (ours, when another's won) */
-		int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		snprintf(path, sizeof path, "tmp/%s", name);
-		if (t >= 0) {
-			tree_remove(t, path);
-			close(t);
-		}
-	}
+	tree_remove_path(tmp); /* failed, or another pull's won: ours goes */
 	return r;
 }
 

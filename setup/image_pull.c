@@ -427,7 +427,7 @@ image_pull(const char *ref, const struct pull_opts *o, struct image *img, char *
 	     tls[32], manifest[65], what[512];
 	const char *dir = store_dir();
 	char *argv[24];
-	int n = 0, lock, r = -1, t;
+	int n = 0, lock, r = -1;
 
 	if (!dir) {
 		snprintf(why, size, "the image store %s: %s", store_name(), strerror(errno));
@@ -444,13 +444,8 @@ image_pull(const char *ref, const struct pull_opts *o, struct image *img, char *
 		return -1;
 	}
 	store_clear_stale();
-	if ((t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		/* one a killed pull of our pid left */
-		snprintf(layout, sizeof layout, "tmp/pull-%d", (int)getpid());
-		tree_remove(t, layout);
-		close(t);
-	}
 	snprintf(layout, sizeof layout, "%s/tmp/pull-%d", dir, (int)getpid());
+	tree_remove_path(layout); /* one a killed pull of our pid left */
 	snprintf(dest, sizeof dest, "oci:%s:image", layout);
 	snprintf(blobs, sizeof blobs, "%s/blobs", dir);
 	snprintf(tls, sizeof tls, "--src-tls-verify=%s", o->tls_verify ? "true" : "false");
@@ -492,11 +487,7 @@ image_pull(const char *ref, const struct pull_opts *o, struct image *img, char *
 	snprintf(img->name, sizeof img->name, "%s", name);
 	r = 0;
 out:
-	if ((t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		snprintf(layout, sizeof layout, "tmp/pull-%d", (int)getpid());
-		tree_remove(t, layout);
-		close(t);
-	}
+	tree_remove_path(layout);
 	store_unlock(lock);
 	return r;
 }

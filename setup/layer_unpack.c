@@ -357,6 +357,7 @@ layer_unpack(int blob, const char *want, int dirfd, const struct unpack_opts *o,
 			sha256_add(&r.sum, r.buf, (size_t)n);
 	sha256_hex(&r.sum, got);
 	if (strcmp(got, want) != 0) {
+		res->bad_digest = 1;
 		snprintf(why, size, "its content is sha256:%.12s…, not the digest it is named by",
 		         got);
 		goto out;

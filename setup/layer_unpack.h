@@ -33,6 +33,7 @@ struct unpack_opts {
 struct unpack_result {
 	uint64_t bytes;        /* the files' sizes, summed */
 	unsigned devices_left; /* device nodes left out (rootless) */
+	int bad_digest;        /* failed: the blob is not what its digest says */
 };
 
 /* Unpacks blob (a descriptor at its start) into the directory dirfd,

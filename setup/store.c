@@ -200,21 +200,12 @@ int
 store_container_remove(const char *cid)
 {
 	const char *dir = store_dir();
-	char path[PATH_MAX + 16];
-	int fd, r;
+	char path[PATH_MAX + 96];
 
 	if (!dir || !cid[0] || strchr(cid, '/'))
 		return -1;
-	snprintf(path, sizeof path, "%s/containers", dir);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	r = tree_remove(fd, cid);
-	close_keep_errno(fd);
-	if (r < 0 && geteuid() != 0) {
-		snprintf(path, sizeof path, "%s/containers/%s", dir, cid);
-		r = store_remove_mapped(path);
-	}
-	return r;
+	snprintf(path, sizeof path, "%s/containers/%s", dir, cid);
+	return store_remove_path(path, cid);
 }
 
 void
@@ -255,22 +246,16 @@ store_containers_sweep(void (*used)(const char *image_id, void *ctx), void *ctx)
 int
 store_remove_path(const char *path, const char *cid)
 {
-	char parent[PATH_MAX];
 	const char *slash = strrchr(path, '/');
-	int fd, r;
+	int r;
 
 	/* only what store_container_make made: .../containers/CID */
-	if (!slash || strcmp(slash + 1, cid) != 0 || (size_t)(slash - path) >= sizeof parent ||
-	    slash - path < 11 || strncmp(slash - 11, "/containers", 11) != 0) {
+	if (!slash || strcmp(slash + 1, cid) != 0 || slash - path < 11 ||
+	    strncmp(slash - 11, "/containers", 11) != 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	memcpy(parent, path, (size_t)(slash - path));
-	parent[slash - path] = 0;
-	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	r = tree_remove(fd, cid);
-	close_keep_errno(fd);
+	r = tree_remove_path(path);
 	if (r < 0 && geteuid() != 0)
 		r = store_remove_mapped(path);
 	return r;
