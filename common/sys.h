@@ -62,6 +62,12 @@ sys_fchdir(int fd)
 }
 
 static inline int
+sys_openat(int dirfd, const char *path, int flags)
+{
+	return (int)syscall(SYS_openat, dirfd, path, flags, 0);
+}
+
+static inline int
 sys_open(const char *path, int flags)
 {
 	return (int)syscall(SYS_openat, -100 /* AT_FDCWD */, path, flags, 0);
@@ -78,6 +84,19 @@ static inline long
 sys_getcwd(char *buf, size_t size)
 {
 	return syscall(SYS_getcwd, buf, size);
+}
+
+/* Sockets without musl's fallbacks for kernels before SOCK_CLOEXEC. */
+static inline int
+sys_socket(int domain, int type)
+{
+	return (int)syscall(SYS_socket, domain, type, 0);
+}
+
+static inline int
+sys_accept4(int fd, int flags)
+{
+	return (int)syscall(SYS_accept4, fd, 0, 0, flags);
 }
 
 #endif

@@ -21,6 +21,17 @@
 /* A service's group after its main process ended, until it is gone. */
 #define DRAIN_POLL_MS    50
 
+/* The init's own descriptors for services (pipes) are moved from here up,
+ * above the ones a service is given (its notification-fd is below). */
+#define FD_OWN 64
+
+/* The control channel: a path socket in a directory only root may enter
+ * (an abstract socket would be shared with the host under --net host). */
+#define CONTROL_DIR      "/run/mocker-init"
+#define CONTROL_SOCKET   CONTROL_DIR "/control"
+
+#define SERVICES_MAX_REPLY 4096 /* svc -l: 32 services of 96 bytes, a header */
+
 #define VERBOSITY_DEFAULT 1 /* 0 errors, 1 warnings, 2 info, 3 debug */
 
 #define ENV_PREFIX "MOCKER_INIT_"

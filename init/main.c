@@ -10,6 +10,7 @@
  *   N      the payload's exit code (0 for codes given with -e)
  *   128+N  the payload died of signal N
  *   0      services or pause mode stopped on request
+ *   N      services: an essential service's status (128+N for signal N)
  *   2      usage: a bad option, argument or variable
  *   125    setup failed before the payload started
  *   126    the command cannot be executed
@@ -20,6 +21,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "defaults.h"
 #include "hostname.h"
 #include "log.h"
@@ -53,6 +55,7 @@ choose_payload(void)
 		sup.n = 1;
 		v->argv = opts.argv;
 		v->policy = opts.restart;
+		v->restart_max = opts.restart_max;
 		base = base && base[1] ? base + 1 : opts.argv[0];
 		memcpy(v->name, base, strnlen(base, sizeof v->name - 1));
 		return;
@@ -81,6 +84,10 @@ main(int argc, char **argv)
 	if (sig_block_all(&spawn_mask) < 0)
 		die(EXIT_SETUP, "cannot block signals: %m");
 	spawn_ignored = sig_chld_default() ? KSIG_BIT(SIGCHLD) : 0;
+	/* the init's command, only as its first word (a payload named svc
+	 * runs with --) */
+	if (argc > 1 && strcmp(argv[1], "svc") == 0)
+		return svc_main(argc - 1, argv + 1);
 	options_parse(&opts, argc, argv);
 	if (opts.launcher_signals) {
 		/* mocker's launcher kept every signal blocked across our exec
@@ -109,6 +116,7 @@ main(int argc, char **argv)
 		die(EXIT_SETUP, "cannot %s: %m", why);
 	if (opts.hostname && nssetup_hostname(opts.hostname, &why) < 0)
 		die(EXIT_SETUP, "cannot %s: %m", why);
+	spawn_env_files = opts.env_files;
 	if (opts.user) {
 		int pw = creds_open(PASSWD_FILE), gr = creds_open(GROUP_FILE);
 		if (creds_lookup(opts.user, pw, gr, &creds, &why) < 0)

@@ -7,42 +7,28 @@
 #include "log.h"
 #include "num.h"
 #include "options.h"
+#include "license.h"
 
 #define VERSION_LINE "tini version " MOCKER_VERSION "_" PROG " - git." MOCKER_COMMIT "\n"
 #define SYNOPSIS "usage: " PROG " [OPTION]... [--] COMMAND [ARG]..."
 
 static const char help[] =
 SYNOPSIS "\n"
-"PID 1 for containers: mounts /proc, sets the hostname, reaps orphans,\n"
-"forwards signals, shuts down gracefully.\n"
-"\n"
-"  -H, --hostname NAME    set the hostname (own UTS namespace)\n"
-"      --no-proc          do not mount /proc\n"
-"  -g, --pgroup           signal the payload's process group\n"
-"  -s, --subreaper        (tini) automatic when not PID 1\n"
-"  -p, --pdeathsig SIG    the init's own parent-death signal\n"
-"  -e, --expect CODE      exit code CODE counts as 0 (repeatable)\n"
-"  -r, --rewrite FROM:TO  rewrite a forwarded signal; TO=0 drops it\n"
-"  -t, --grace SECONDS    shutdown grace period before SIGKILL (5)\n"
-"  -x, --exec             set up, then exec COMMAND as PID 1\n"
-"  -R, --restart POLICY   no, on-failure[:N] or always (no)\n"
-"      --services DIR     supervise DIR/*/run (" SERVICES_DIR ")\n"
-"  -P, --pause            no payload: exit 0 on SIGTERM or SIGINT\n"
-"  -u, --user USER[:GROUP] run the payload as USER\n"
-"  -v, --verbose          more messages (repeatable)\n"
-"  -w, --warn-reap        warn when reaping other processes\n"
-"  -V, --version          -h, --help\n"
-"\n"
-"Environment: " ENV_PREFIX "<LONG_OPTION>, " ENV_PREFIX "VERBOSITY=0-3,\n"
-"TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP; flags win.\n"
-"Exit: the payload's status, 128+N for signal N; 2 usage; 125 setup\n"
-"failed; 126 cannot execute; 127 not found. See mocker-init(8).\n"
-"MIT license.\n";
+"       " PROG " svc [-u|-d|-r|-k|-s SIG] NAME | svc -l\n"
+"PID 1 for containers; supervises " SERVICES_DIR ". Options:\n"
+"  -H NAME hostname, -t SECONDS grace (5), -g signal the group,\n"
+"  -p SIG parent-death signal, -e CODE counts as 0, -r FROM:TO rewrite\n"
+"  (TO=0 drops), -x exec, -R no|on-failure[:N]|always, -u USER[:GROUP],\n"
+"  -P pause, -s, -w, -v, -V, -l license, -h; --no-proc, --services DIR,\n"
+"  --env-from-files. Variables " ENV_PREFIX "<LONG_OPTION>, TINI_*.\n"
+"Exit: the payload's, 128+N for signal N; 2 usage; 125 setup; 126/127\n"
+"cannot execute/not found. See mocker-init(8). MIT license.\n";
 
 enum id {
 	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,
 	O_REWRITE, O_GRACE, O_EXEC, O_RESTART, O_SERVICES, O_PAUSE, O_USER,
 	O_VERBOSE, O_WARN_REAP, O_VERSION, O_HELP, O_LAUNCHER_SIGNALS,
+	O_ENV_FILES, O_LICENSE,
 };
 
 static const struct opt {
@@ -70,6 +56,8 @@ static const struct opt {
 	{ O_VERSION, 'V', 0, 0, "version" },
 	{ O_HELP, 'h', 0, 0, "help" },
 	{ O_LAUNCHER_SIGNALS, 0, 1, 0, INIT_SIGNALS_OPTION + 2 },
+	{ O_ENV_FILES, 0, 0, 0, "env-from-files" },
+	{ O_LICENSE, 'l', 0, 0, "license" },
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -129,22 +117,29 @@ add_rewrite(struct options *o, const char *s, const char *src)
 	o->rewrite[f] = (unsigned char)t;
 }
 
+int
+restart_parse(const char *s, int *policy, unsigned long *max)
+{
+	*max = 0;
+	if (strcmp(s, "no") == 0)
+		*policy = RESTART_NO;
+	else if (strcmp(s, "always") == 0)
+		*policy = RESTART_ALWAYS;
+	else if (strncmp(s, "on-failure", 10) == 0 && (!s[10] || s[10] == ':'))
+		*policy = RESTART_ON_FAILURE;
+	else
+		return -1;
+	if (s[10] && *policy == RESTART_ON_FAILURE &&
+	    (parse_ulong(s + 11, 1000000000UL, max) < 0 || *max == 0))
+		return -1;
+	return 0;
+}
+
 static void
 set_restart(struct options *o, const char *s, const char *src)
 {
-	if (strcmp(s, "no") == 0) {
-		o->restart = RESTART_NO;
-	} else if (strcmp(s, "always") == 0) {
-		o->restart = RESTART_ALWAYS;
-	} else if (strncmp(s, "on-failure", 10) == 0 && (!s[10] || s[10] == ':')) {
-		o->restart = RESTART_ON_FAILURE;
-		o->restart_max = 0;
-		if (s[10] && (parse_ulong(s + 11, 1000000000UL, &o->restart_max) < 0 ||
-		              o->restart_max == 0))
-			usage_error(src, s, ": expected on-failure:N with N > 0");
-	} else {
-		usage_error(src, s, ": expected no, on-failure[:N] or always");
-	}
+	if (restart_parse(s, &o->restart, &o->restart_max) < 0)
+		usage_error(src, s, ": expected no, on-failure[:N] or always (N > 0)");
 }
 
 /* Exactly 16 hexadecimal digits: a ksigset as the launcher writes it. */
@@ -241,6 +236,8 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 		print_and_exit(VERSION_LINE, sizeof VERSION_LINE - 1);
 	case O_HELP:
 		print_and_exit(help, sizeof help - 1);
+	case O_ENV_FILES: o->env_files = !arg; break;
+	case O_LICENSE:   print_and_exit(license, sizeof license - 1);
 	}
 }
 
@@ -287,6 +284,9 @@ parse_env(struct options *o)
 		apply(o, find_opt(O_VERBOSE), v, "TINI_VERBOSITY");
 	if ((v = getenv(ENV_PREFIX "VERBOSITY")))
 		apply(o, find_opt(O_VERBOSE), v, ENV_PREFIX "VERBOSITY");
+	if ((v = getenv(ENV_PREFIX "ENV_FILES")))
+		apply(o, find_opt(O_ENV_FILES), env_bool(ENV_PREFIX "ENV_FILES", v) ? NULL : "",
+		      ENV_PREFIX "ENV_FILES");
 
 	for (i = 0; i < NOPTS; i++) {
 		char name[32] = ENV_PREFIX, *p = name + sizeof ENV_PREFIX - 1;

@@ -20,6 +20,7 @@ struct options {
 	unsigned long restart_max;   /* -R on-failure:N, 0 = no limit */
 	const char *services;        /* --services DIR, or NULL */
 	int pause;                   /* -P */
+	int env_files;               /* --env-from-files: NAME_FILE gives NAME */
 	const char *user;            /* -u USER[:GROUP], or NULL */
 	int launcher_signals;        /* --launcher-signals given: */
 	ksigset payload_mask;        /* the payload's signal mask */
@@ -31,6 +32,9 @@ struct options {
  * EXIT_USAGE. */
 __attribute__((noreturn)) void usage_error(const char *what, const char *arg,
                                            const char *why);
+
+/* "no", "always", "on-failure[:N]"; 0, or -1 when it is none of them. */
+int restart_parse(const char *s, int *policy, unsigned long *max);
 
 /* Fills o from the environment, then argv (flags win). Prints help or the
  * version and exits 0 when asked; exits EXIT_USAGE on bad input. */

@@ -1,12 +1,18 @@
-/* A services directory, in runit's and s6's convention: DIR/NAME/run is
+/*
+ * A services directory, in runit's and s6's convention: DIR/NAME/run is
  * started in DIR/NAME, DIR/NAME/finish runs after each exit, DIR/NAME/down
- * means "do not start". */
+ * means "not started until asked". The other small files of a service say
+ * how it is run (mocker-init(8) has them in one table); a file that says
+ * something wrong is a setup error, before anything starts.
+ */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "dirscan.h"
 #include "log.h"
+#include "num.h"
 #include "supervise.h"
 #include "sys.h"
 
@@ -18,17 +24,96 @@ struct loading {
 	const char *dir; /* absolute */
 };
 
+/* "name/file", for the calls relative to the services directory. */
+static const char *
+path(const char *name, const char *file)
+{
+	static char buf[sizeof ((struct service *)0)->name + 32];
+
+	return strcat(strcat(strcpy(buf, name), "/"), file);
+}
+
 static int
 has_file(int dirfd, const char *name, const char *file, int mode)
 {
-	char path[512];
+	return sys_faccessat(dirfd, path(name, file), mode) == 0;
+}
 
-	if (strlen(name) + strlen(file) + 2 > sizeof path)
-		return 0;
-	strcpy(path, name);
-	strcat(path, "/");
-	strcat(path, file);
-	return sys_faccessat(dirfd, path, mode) == 0;
+/* The text of name/file, trailing blanks and newlines trimmed, into buf;
+ * its length, or -1 when there is no such file. */
+static int
+read_setting(int dirfd, const char *name, const char *file, char *buf, size_t size)
+{
+	int fd = sys_openat(dirfd, path(name, file), O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		n--;
+	buf[n] = 0;
+	return (int)n;
+}
+
+/* One line naming the service, the file and what is wrong in it. */
+static __attribute__((noreturn)) void
+bad_setting(const char *name, const char *file, const char *text)
+{
+	die(EXIT_SETUP, "service %s: %s: invalid '%s' (see mocker-init(8))", name, file, text);
+}
+
+static void
+load_settings(struct service *v, int dirfd)
+{
+	char buf[320], *cmd;
+	unsigned long n;
+	unsigned long long ms;
+	const char *why;
+	int pw, gr;
+
+	v->down_signal = SIGTERM;
+	if (read_setting(dirfd, v->name, "down-signal", buf, sizeof buf) >= 0 &&
+	    (v->down_signal = sig_parse(buf)) < 0)
+		bad_setting(v->name, "down-signal", buf);
+	if (read_setting(dirfd, v->name, "timeout-kill", buf, sizeof buf) >= 0) {
+		if (parse_ulong(buf, 1UL << 30, &n) < 0)
+			bad_setting(v->name, "timeout-kill", buf);
+		if (n)
+			v->kill_ms = n;
+	}
+	v->notification_fd = -1;
+	if (read_setting(dirfd, v->name, "notification-fd", buf, sizeof buf) >= 0) {
+		if (parse_ulong(buf, FD_OWN - 1, &n) < 0 || n < 3)
+			bad_setting(v->name, "notification-fd", buf);
+		v->notification_fd = (int)n;
+	}
+	if (read_setting(dirfd, v->name, "restart", buf, sizeof buf) >= 0 &&
+	    restart_parse(buf, &v->policy, &v->restart_max) < 0)
+		bad_setting(v->name, "restart", buf);
+	if (read_setting(dirfd, v->name, "user", buf, sizeof buf) >= 0) {
+		pw = creds_open(PASSWD_FILE);
+		gr = creds_open(GROUP_FILE);
+		if (creds_lookup(buf, pw, gr, &v->creds, &why) < 0)
+			die(EXIT_SETUP, "service %s: user '%s': %s", v->name, buf, why);
+		close(pw);
+		close(gr);
+		v->has_creds = 1;
+	}
+	/* check: the interval in seconds, then the command */
+	if (read_setting(dirfd, v->name, "check", buf, sizeof buf) >= 0) {
+		cmd = strchrnul(buf, '\n');
+		if (*cmd)
+			*cmd++ = 0;
+		if (parse_seconds_ms(buf, 86400, &ms) < 0 || !ms || !*cmd ||
+		    strlen(cmd) >= sizeof v->check_cmd)
+			bad_setting(v->name, "check", buf);
+		v->check_ms = (unsigned long)ms;
+		strcpy(v->check_cmd, cmd);
+	}
 }
 
 static int
@@ -46,10 +131,6 @@ add_service(const char *name, unsigned char type, void *ctx)
 			say_warn("service %s: run is not executable; skipped", name);
 		return 0;
 	}
-	if (has_file(l->dirfd, name, "down", F_OK)) {
-		say_info("service %s: down", name);
-		return 0;
-	}
 	if (s->n == SERVICES_MAX || strlen(name) >= sizeof v->name ||
 	    strlen(l->dir) + strlen(name) + 2 > sizeof v->dir) {
 		say_warn("service %s: too many services or too long a name; skipped", name);
@@ -63,8 +144,64 @@ add_service(const char *name, unsigned char type, void *ctx)
 	strcat(v->dir, name);
 	v->argv = run_argv;
 	v->policy = RESTART_ALWAYS;
+	v->kill_ms = s->o->grace_ms;
+	v->ready_fd = -1;
 	v->has_finish = has_file(l->dirfd, name, "finish", X_OK);
+	v->down = has_file(l->dirfd, name, "down", F_OK);
+	v->essential = has_file(l->dirfd, name, "essential", F_OK);
+	v->has_env = has_file(l->dirfd, name, "env", X_OK);
+	load_settings(v, l->dirfd);
 	return 0;
+}
+
+struct service *
+service_find(struct supervisor *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->svc[i].name, name) == 0)
+			return &s->svc[i];
+	return NULL;
+}
+
+/* needs: names of services that must be ready first, blank-separated. */
+static void
+load_needs(struct supervisor *s, int dirfd)
+{
+	unsigned long reach[SERVICES_MAX];
+	char buf[1024], *p, *e;
+	int i, j, k;
+
+	for (i = 0; i < s->n; i++) {
+		struct service *v = &s->svc[i], *w;
+		if (read_setting(dirfd, v->name, "needs", buf, sizeof buf) < 0)
+			continue;
+		for (p = buf; *p; p = e) {
+			while (*p == ' ' || *p == '\t' || *p == '\n')
+				p++;
+			for (e = p; *e && *e != ' ' && *e != '\t' && *e != '\n'; e++)
+				;
+			if (e == p)
+				break;
+			if (*e)
+				*e++ = 0;
+			if (!(w = service_find(s, p)))
+				die(EXIT_SETUP, "service %s: needs '%s': no such service", v->name, p);
+			v->needs |= 1UL << (w - s->svc);
+		}
+	}
+	/* what each one waits for, directly or not: itself is a cycle */
+	for (i = 0; i < s->n; i++)
+		reach[i] = s->svc[i].needs;
+	for (k = 0; k < s->n; k++)
+		for (i = 0; i < s->n; i++)
+			for (j = 0; j < s->n; j++)
+				if (reach[i] & (1UL << j))
+					reach[i] |= reach[j];
+	for (i = 0; i < s->n; i++)
+		if (reach[i] & (1UL << i))
+			die(EXIT_SETUP, "service %s: needs: a cycle", s->svc[i].name);
 }
 
 int
@@ -86,7 +223,6 @@ services_load(struct supervisor *s, const char *dir)
 		return -1;
 	s->n = 0;
 	dir_each(l.dirfd, add_service, &l);
-	close(l.dirfd);
 	/* Start in name order, as runit and s6 users expect from ls. */
 	for (i = 1; i < s->n; i++)
 		for (j = i; j > 0 && strcmp(s->svc[j - 1].name, s->svc[j].name) > 0; j--) {
@@ -94,5 +230,7 @@ services_load(struct supervisor *s, const char *dir)
 			s->svc[j] = s->svc[j - 1];
 			s->svc[j - 1] = t;
 		}
+	load_needs(s, l.dirfd);
+	close(l.dirfd);
 	return 0;
 }

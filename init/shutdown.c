@@ -120,7 +120,7 @@ reap_rest(int warn)
 			return -1; /* ECHILD: nothing is left */
 		}
 		if (warn)
-			say_warn("reaped process %d", (int)pid);
+			say_warn("Reaped zombie process with pid=%d", (int)pid);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "num.h"
 #include "spawn.h"
+#include "spawn_env.h"
 #include "sys.h"
 
 extern char **environ;
@@ -89,67 +90,30 @@ exec_search(char *const *argv, char *const *envp)
 		errno = EACCES;
 }
 
-static int
-env_is(const char *entry, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(entry, name, n) == 0 && entry[n] == '=';
-}
-
-/* A variable the init takes as a setting (its grace period, its
- * verbosity): the init's, not the payload's. */
-static int
-init_setting(const char *v)
-{
-	return strncmp(v, ENV_PREFIX, sizeof ENV_PREFIX - 1) == 0 || env_is(v, "TINI_SUBREAPER") ||
-	       env_is(v, "TINI_VERBOSITY") || env_is(v, "TINI_KILL_PROCESS_GROUP");
-}
-
 /*
- * Runs in the child, between fork and exec: the environment as the caller
- * gave it, except LISTEN_PID when it named the init (socket activation: the
- * fds are meant for the payload now), HOME when switching users, and the
- * init's own settings (MOCKER_INIT_*, tini's TINI_SUBREAPER, TINI_VERBOSITY,
- * TINI_KILL_PROCESS_GROUP). Returns only if exec failed.
+ * Runs in the child, between fork and exec: the environment of
+ * spawn_build_env, the caller's signal mask and ignored signals. Returns
+ * only if something failed.
  */
 static void
 exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
 {
-	size_t n = 0, i, j = 0;
-	char listen_pid[sizeof "LISTEN_PID=" + NUM_BUFSZ];
-	char home[sizeof "HOME=" + 4096];
-	char num[NUM_BUFSZ];
-	const char *init_pid = fmt_ulong(num, (unsigned long)getppid());
+	size_t n = 0;
 
 	while (environ[n])
 		n++;
 	{
-		char *envp[n + 2];
+		char *v[n + ENV_EXTRA + 1], pool[ENV_POOL];
+		struct env env = { .v = v, .max = n + ENV_EXTRA, .pool = pool, .size = sizeof pool };
 
-		for (i = 0; i < n; i++) {
-			char *v = environ[i];
-			if (env_is(v, "LISTEN_PID") && strcmp(v + 11, init_pid) == 0 && self) {
-				strcpy(listen_pid, "LISTEN_PID=");
-				strcpy(listen_pid + 11, fmt_ulong(num, (unsigned long)self));
-				v = listen_pid;
-			}
-			if (sp->creds && env_is(v, "HOME"))
-				continue;
-			if (init_setting(v))
-				continue;
-			envp[j++] = v;
+		if (spawn_build_env(&env, sp, self) < 0) {
+			e->stage = STAGE_ENV;
+			e->err = errno;
+			return;
 		}
-		if (sp->creds &&
-		    strlen(sp->creds->home) < sizeof home - 5) {
-			strcpy(home, "HOME=");
-			strcpy(home + 5, sp->creds->home);
-			envp[j++] = home;
-		}
-		envp[j] = NULL;
 		sig_ignore_set(spawn_ignored);
 		sig_setmask(&spawn_mask);
-		exec_search(sp->argv, envp);
+		exec_search(sp->argv, v);
 		e->stage = STAGE_EXEC;
 		e->err = errno;
 	}
@@ -158,6 +122,12 @@ exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
 static void
 prepare_child(const struct spawn *sp, struct spawn_error *e)
 {
+	/* the source is close-on-exec (and above FD_OWN), its copy is not */
+	if (sp->fd_to && dup2(sp->fd_from, sp->fd_to) < 0) {
+		e->stage = STAGE_FORK;
+		e->err = errno;
+		return;
+	}
 	if (sp->cwd && chdir(sp->cwd) < 0) {
 		e->stage = STAGE_CHDIR;
 		e->err = errno;
@@ -241,6 +211,8 @@ spawn_report(const char *cmd, const struct spawn_error *e)
 		return EXIT_SETUP;
 	case STAGE_CREDS:
 		say_error("cannot start '%s': cannot switch user: %m", cmd);
+		return EXIT_SETUP;
+	case STAGE_ENV: /* the child said why */
 		return EXIT_SETUP;
 	default:
 		if (e->err == ENOENT || e->err == ENOTDIR) {

@@ -13,10 +13,18 @@ struct spawn {
 	const char *cwd;           /* chdir here first, or NULL */
 	const struct creds *creds; /* switch to these first, or NULL */
 	int terminal;              /* make it the terminal's foreground group */
+	const char *envdir;        /* s6-envdir rules, relative to cwd, or NULL */
+	int fd_from, fd_to;        /* a service's notification fd: fd_from
+	                            * becomes fd_to (0: none) */
 };
 
+/* NAME_FILE=PATH in the environment becomes NAME=<PATH's contents>
+ * (--env-from-files). */
+extern int spawn_env_files;
+
+
 /* What failed in the child before it became the payload. */
-enum spawn_stage { STAGE_NONE, STAGE_FORK, STAGE_CHDIR, STAGE_CREDS, STAGE_EXEC };
+enum spawn_stage { STAGE_NONE, STAGE_FORK, STAGE_CHDIR, STAGE_CREDS, STAGE_ENV, STAGE_EXEC };
 
 struct spawn_error {
 	int stage; /* enum spawn_stage */

@@ -3,14 +3,18 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <fcntl.h>
 
+#include "control.h"
 #include "defaults.h"
+#include "events.h"
 #include "fds.h"
 #include "log.h"
 #include "num.h"
 #include "shutdown.h"
 #include "sig.h"
 #include "spawn.h"
+#include "sys.h"
 #include "supervise.h"
 
 static struct service *
@@ -19,7 +23,8 @@ find(struct supervisor *s, pid_t pid)
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		if (s->svc[i].pid == pid || s->svc[i].finish_pid == pid)
+		if (s->svc[i].pid == pid || s->svc[i].finish_pid == pid ||
+		    s->svc[i].check_pid == pid)
 			return &s->svc[i];
 	return NULL;
 }
@@ -39,6 +44,42 @@ describe(int status, const char **how, const char **what, char *buf)
 	}
 }
 
+/* The exit status a wait status stands for: 128+N for signal N. */
+static int
+exit_code(int st)
+{
+	return WIFSIGNALED(st) ? EXIT_SIGNALED + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+/* Every service gets its down signal, then SIGKILL after its timeout. */
+static void
+stop_all(struct supervisor *s)
+{
+	int i;
+
+	s->stopping = 1;
+	for (i = 0; i < s->n; i++) {
+		s->svc[i].restart_at = 0;
+		s->svc[i].waiting = 0;
+		if (s->services_mode)
+			svc_stop(s, &s->svc[i], s->svc[i].down_signal, 0);
+	}
+}
+
+/* An essential service ended for good: so does the container, with its
+ * status. */
+static void
+essential_ended(struct supervisor *s, struct service *v)
+{
+	const char *how, *what;
+	char buf[16];
+
+	describe(v->status, &how, &what, buf);
+	say_warn("essential service '%s' %s %s: stopping", v->name, how, what);
+	s->exit_code = exit_code(v->status);
+	stop_all(s);
+}
+
 /* After the payload or a service ended: start it again later, or not. */
 static void
 schedule_restart(struct supervisor *s, struct service *v)
@@ -48,17 +89,31 @@ schedule_restart(struct supervisor *s, struct service *v)
 	char buf[16];
 	long long now;
 
-	if (s->stopping || v->policy == RESTART_NO ||
-	    (v->policy == RESTART_ON_FAILURE && !failed))
+	if (s->stopping)
 		return;
-	describe(st, &how, &what, buf);
-	if (v->policy == RESTART_ON_FAILURE && s->o->restart_max &&
-	    v->restarts >= s->o->restart_max) {
-		say_warn("'%s' %s %s; giving up after %u restarts", v->name, how, what,
-		         (unsigned)v->restarts);
+	now = mono_ms();
+	if (v->restart_now) { /* svc -r, or failed checks: at once */
+		v->restart_now = 0;
+		v->restart_at = now;
+		v->restarts++;
 		return;
 	}
-	now = mono_ms();
+	if (v->down)
+		return;
+	if (v->policy == RESTART_NO || (v->policy == RESTART_ON_FAILURE && !failed)) {
+		if (v->essential)
+			essential_ended(s, v);
+		return;
+	}
+	describe(st, &how, &what, buf);
+	if (v->policy == RESTART_ON_FAILURE && v->restart_max &&
+	    v->restarts >= v->restart_max) {
+		say_warn("'%s' %s %s; giving up after %u restarts", v->name, how, what,
+		         (unsigned)v->restarts);
+		if (v->essential)
+			essential_ended(s, v);
+		return;
+	}
 	if (now - v->started_ms >= BACKOFF_RESET_MS)
 		v->delay_ms = BACKOFF_MIN_MS;
 	v->restart_at = now + (long long)v->delay_ms;
@@ -68,27 +123,161 @@ schedule_restart(struct supervisor *s, struct service *v)
 	v->delay_ms = v->delay_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : v->delay_ms * 2;
 }
 
+/* What a service's processes get: its directory, env/ and user. */
+static void
+service_spawn(struct supervisor *s, struct service *v, struct spawn *sp)
+{
+	sp->cwd = v->dir[0] ? v->dir : s->cwd;
+	sp->creds = v->has_creds ? &v->creds : s->creds;
+	sp->envdir = v->has_env ? "env" : NULL;
+}
+
+/* Every service v needs is ready. */
+static int
+needs_ready(struct supervisor *s, struct service *v)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if ((v->needs & (1UL << i)) && !s->svc[i].ready)
+			return 0;
+	return 1;
+}
+
 static void
 start(struct supervisor *s, struct service *v)
 {
 	struct spawn sp = {
 		.argv = v->argv,
-		.cwd = v->dir[0] ? v->dir : s->cwd,
-		.creds = s->creds,
 		.terminal = s->terminal && spawn_have_terminal(),
 	};
 	struct spawn_error e;
+	int nfd[2] = { -1, -1 };
 	pid_t pid;
 
 	v->restart_at = 0;
+	v->waiting = 0;
+	if (!needs_ready(s, v)) {
+		v->waiting = 1;
+		return;
+	}
+	service_spawn(s, v, &sp);
+	if (v->notification_fd >= 0) {
+		if (sys_pipe2(nfd, O_CLOEXEC | O_NONBLOCK) == 0) {
+			nfd[0] = fd_own(nfd[0]);
+			nfd[1] = fd_own(nfd[1]);
+		}
+		sp.fd_from = nfd[1];
+		sp.fd_to = v->notification_fd;
+	}
 	v->started_ms = mono_ms();
-	if ((pid = spawn(&sp, &e)) < 0) {
+	pid = spawn(&sp, &e);
+	if (nfd[1] >= 0)
+		close(nfd[1]);
+	if (pid < 0) {
+		if (nfd[0] >= 0)
+			close(nfd[0]);
 		v->status = spawn_report(v->argv[0], &e) << 8;
+		v->ran = 1;
 		schedule_restart(s, v);
 		return;
 	}
 	v->pid = v->pgrp = pid;
+	v->ready_fd = nfd[0];
+	v->check_at = v->check_ms ? v->started_ms + (long long)v->check_ms : 0;
+	v->check_fails = 0;
 	say_info("started '%s' as pid %d", v->name, (int)pid);
+	if (v->notification_fd < 0)
+		svc_ready(s, v);
+}
+
+/* Services waiting for others, whose others are now ready. */
+static void
+start_waiting(struct supervisor *s)
+{
+	int i;
+
+	for (i = 0; i < s->n && !s->stopping; i++)
+		if (s->svc[i].waiting && needs_ready(s, &s->svc[i]))
+			start(s, &s->svc[i]);
+}
+
+void
+svc_ready(struct supervisor *s, struct service *v)
+{
+	if (v->ready || v->pid <= 0)
+		return;
+	v->ready = 1;
+	say_info("'%s' is ready", v->name);
+	start_waiting(s);
+}
+
+void
+svc_up(struct supervisor *s, struct service *v)
+{
+	v->down = 0;
+	v->delay_ms = BACKOFF_MIN_MS;
+	if (v->pid <= 0 && v->finish_pid <= 0 && !v->draining && !s->stopping)
+		start(s, v);
+}
+
+/* Its group gets sig now and SIGKILL after its timeout; restart: started
+ * again at once when it is gone, else left down. */
+void
+svc_stop(struct supervisor *s, struct service *v, int sig, int restart)
+{
+	v->restart_at = 0;
+	v->waiting = 0;
+	if (restart && !s->stopping)
+		v->restart_now = 1;
+	else if (!s->stopping)
+		v->down = 1;
+	if (v->pid <= 0 && !v->draining) {
+		if (v->restart_now && v->finish_pid <= 0) {
+			v->restart_now = 0;
+			start(s, v);
+		}
+		return;
+	}
+	kill(-v->pgrp, sig);
+	kill(-v->pgrp, SIGCONT);
+	if (!v->kill_at)
+		v->kill_at = mono_ms() + (long long)v->kill_ms;
+}
+
+/* A service's check: /bin/sh -c CMD in its directory, as it is run. */
+static void
+start_check(struct supervisor *s, struct service *v)
+{
+	char *argv[] = { "/bin/sh", "-c", v->check_cmd, NULL };
+	struct spawn sp = { .argv = argv };
+	struct spawn_error e;
+
+	v->check_at = mono_ms() + (long long)v->check_ms;
+	if (v->check_pid > 0) { /* the last one outlived its interval */
+		kill(-v->check_pid, SIGKILL);
+		return;
+	}
+	service_spawn(s, v, &sp);
+	if ((v->check_pid = spawn(&sp, &e)) < 0) {
+		v->check_pid = 0;
+		spawn_report("check", &e);
+	}
+}
+
+static void
+check_ended(struct supervisor *s, struct service *v, int status)
+{
+	v->check_pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		v->check_fails = 0;
+		return;
+	}
+	if (++v->check_fails < CHECK_FAILS_MAX || v->pid <= 0)
+		return;
+	say_warn("'%s': its check failed %d times: restarting it", v->name, v->check_fails);
+	v->check_fails = 0;
+	svc_stop(s, v, v->down_signal, 1);
 }
 
 /* ./finish EXITCODE SIGNAL in the service's directory, as s6 passes them:
@@ -103,9 +292,12 @@ start_finish(struct supervisor *s, struct service *v)
 		fmt_ulong(signo, WIFSIGNALED(v->status) ? (unsigned long)WTERMSIG(v->status) : 0),
 		NULL,
 	};
-	struct spawn sp = { .argv = argv, .cwd = v->dir, .creds = s->creds };
+	struct spawn sp = { .argv = argv };
 	struct spawn_error e;
-	pid_t pid = spawn(&sp, &e);
+	pid_t pid;
+
+	service_spawn(s, v, &sp);
+	pid = spawn(&sp, &e);
 
 	if (pid < 0) {
 		spawn_report("finish", &e);
@@ -161,12 +353,16 @@ reap(struct supervisor *s)
 		}
 		if (!(v = find(s, pid))) {
 			if (s->o->warn_reap && !WIFSTOPPED(status))
-				say_warn("reaped process %d, not the payload", (int)pid);
+				say_warn("Reaped zombie process with pid=%d", (int)pid);
 			continue;
 		}
 		if (WIFSTOPPED(status)) {
 			if (pid == v->pid)
 				payload_stopped(s);
+			continue;
+		}
+		if (pid == v->check_pid) {
+			check_ended(s, v, status);
 			continue;
 		}
 		if (pid == v->finish_pid) {
@@ -176,17 +372,25 @@ reap(struct supervisor *s)
 		}
 		v->pid = 0;
 		v->status = status;
+		v->ran = 1;
+		v->ready = 0;
+		if (v->ready_fd >= 0) {
+			close(v->ready_fd);
+			v->ready_fd = -1;
+		}
 		say_info("'%s' (pid %d) ended", v->name, (int)pid);
 		if (s->terminal && !s->services_mode)
 			spawn_reclaim_terminal();
-		if (!s->stopping && (s->services_mode || v->policy != RESTART_NO) &&
+		if ((s->services_mode || (!s->stopping && v->policy != RESTART_NO)) &&
 		    group_alive(v->pgrp)) {
 			/* what it started (nginx's workers) would hold its port
 			 * against the next one: the group goes first */
-			kill(-v->pgrp, SIGTERM);
-			kill(-v->pgrp, SIGCONT);
+			if (!v->kill_at) {
+				kill(-v->pgrp, s->services_mode ? v->down_signal : SIGTERM);
+				kill(-v->pgrp, SIGCONT);
+				v->kill_at = mono_ms() + (long long)(s->services_mode ? v->kill_ms : s->o->grace_ms);
+			}
 			v->draining = 1;
-			v->kill_at = mono_ms() + (long long)s->o->grace_ms;
 			say_info("'%s': the rest of its group is stopped first", v->name);
 			continue;
 		}
@@ -206,8 +410,8 @@ ended(struct supervisor *s, struct service *v)
 		schedule_restart(s, v);
 }
 
-/* Groups of services whose main process ended: gone yet, or due for
- * SIGKILL after the grace period. */
+/* Services being stopped, or whose main process ended: gone yet, or due
+ * for SIGKILL after their timeout. And their checks, when due. */
 static void
 drain(struct supervisor *s)
 {
@@ -216,19 +420,21 @@ drain(struct supervisor *s)
 
 	for (i = 0; i < s->n; i++) {
 		struct service *v = &s->svc[i];
-		if (!v->draining)
+		if (!v->draining && !v->kill_at && !v->check_at)
 			continue;
-		if (!group_alive(v->pgrp)) {
+		if (!now)
+			now = mono_ms();
+		if (v->draining && !group_alive(v->pgrp)) {
 			ended(s, v);
 			continue;
 		}
-		if (!now)
-			now = mono_ms();
 		if (v->kill_at && now >= v->kill_at) {
-			say_warn("'%s': its group outlived the grace period: killed", v->name);
+			say_warn("'%s': its group outlived its stop timeout: killed", v->name);
 			kill(-v->pgrp, SIGKILL);
 			v->kill_at = 0;
 		}
+		if (v->check_at && v->pid > 0 && !v->kill_at && now >= v->check_at)
+			start_check(s, v);
 	}
 }
 
@@ -285,7 +491,7 @@ stop_requested(struct supervisor *s)
 	struct service *v = &s->svc[0];
 
 	if (s->o->pause || s->services_mode) {
-		s->stopping = 1;
+		stop_all(s);
 		return 1;
 	}
 	if (v->policy == RESTART_NO)
@@ -298,36 +504,46 @@ stop_requested(struct supervisor *s)
 static int
 done(struct supervisor *s)
 {
-	const struct service *v = &s->svc[0];
+	int i;
 
-	if (s->o->pause || s->services_mode)
+	if (s->o->pause)
 		return s->stopping;
-	return v->pid <= 0 && v->finish_pid <= 0 && v->restart_at == 0 && !v->draining;
+	if (s->services_mode && !s->stopping)
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		const struct service *v = &s->svc[i];
+		if (v->pid > 0 || v->finish_pid > 0 || v->draining ||
+		    (!s->services_mode && v->restart_at))
+			return 0;
+	}
+	return 1;
 }
 
-/* Milliseconds until the next restart is due, -1 for none. The clock is
- * read only when a restart is pending: on the signal path it is not. */
+/* Milliseconds until something is due (a restart, a stop timeout, a
+ * check), -1 for nothing: idle, the init sleeps until a signal or a
+ * request. A group being drained need not be our children (no SIGCHLD):
+ * it is looked at every DRAIN_POLL_MS until it is gone. */
 static long long
 next_timeout(struct supervisor *s)
 {
-	long long next = -1, now = 0;
-	int i;
+	long long next = -1, now = 0, at;
+	int i, k;
 
 	for (i = 0; i < s->n; i++) {
-		long long at = s->svc[i].restart_at;
-		if (!at && !s->svc[i].draining)
-			continue;
-		if (!now)
-			now = mono_ms();
-		if (s->svc[i].draining) {
-			/* its group's leftovers need not be our children (no
-			 * SIGCHLD): looked at every 50 ms until it is gone */
-			at = now + DRAIN_POLL_MS;
-			if (s->svc[i].kill_at && s->svc[i].kill_at < at)
-				at = s->svc[i].kill_at;
+		const struct service *v = &s->svc[i];
+		for (k = 0; k < 4; k++) {
+			at = k == 0 ? v->restart_at : k == 1 ? v->kill_at :
+			     k == 2 ? (v->pid > 0 ? v->check_at : 0) : v->draining;
+			if (!at)
+				continue;
+			/* only now: on the signal path the clock is not read */
+			if (!now)
+				now = mono_ms();
+			if (k == 3)
+				at = now + DRAIN_POLL_MS;
+			if (at && (next < 0 || at - now < next))
+				next = at - now < 0 ? 0 : at - now;
 		}
-		if (next < 0 || at - now < next)
-			next = at - now < 0 ? 0 : at - now;
 	}
 	return next;
 }
@@ -351,11 +567,11 @@ start_due(struct supervisor *s)
 static int
 exit_status(const struct supervisor *s)
 {
-	int st = s->svc[0].status, code;
+	int code;
 
 	if (s->o->pause || s->services_mode)
-		return 0;
-	code = WIFSIGNALED(st) ? EXIT_SIGNALED + WTERMSIG(st) : WEXITSTATUS(st);
+		return s->exit_code > 0 ? s->exit_code : 0;
+	code = exit_code(s->svc[0].status);
 	if (s->o->expect[code / 8] & (1u << (code % 8)))
 		code = 0;
 	return code;
@@ -365,10 +581,12 @@ int
 supervise(struct supervisor *s)
 {
 	struct service *payload = &s->svc[0];
-	int i;
+	int i, code;
 
 	for (i = 0; i < s->n; i++)
 		s->svc[i].delay_ms = BACKOFF_MIN_MS;
+	if (s->services_mode)
+		control_open();
 	if (!s->services_mode && !s->o->pause) {
 		struct spawn sp = { .argv = payload->argv, .cwd = s->cwd,
 		                    .creds = s->creds, .terminal = s->terminal };
@@ -381,7 +599,8 @@ supervise(struct supervisor *s)
 		say_info("started '%s' as pid %d", payload->name, (int)payload->pid);
 	} else {
 		for (i = 0; i < s->n; i++)
-			start(s, &s->svc[i]);
+			if (!s->svc[i].down)
+				start(s, &s->svc[i]);
 	}
 
 	/*
@@ -396,7 +615,7 @@ supervise(struct supervisor *s)
 		say_warn("cannot change directory to /: %m");
 
 	while (!done(s)) {
-		int sig = sig_wait(next_timeout(s));
+		int sig = events_wait(s, next_timeout(s));
 		if (sig == SIGCHLD) {
 			reap(s);
 		} else if (sig == SIGCONT) {
@@ -409,6 +628,8 @@ supervise(struct supervisor *s)
 		drain(s);
 		start_due(s);
 	}
+	code = exit_status(s);
 	shutdown_rest(s->o->grace_ms, payload->pgrp, s->o->warn_reap);
-	return exit_status(s);
+	control_close();
+	return code;
 }

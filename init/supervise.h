@@ -8,6 +8,7 @@
 #include "passwd.h"
 
 #define SERVICES_MAX 32
+#define CHECK_FAILS_MAX 3 /* consecutive failed checks before a restart */
 
 struct service {
 	char name[64];          /* for messages */
@@ -15,16 +16,40 @@ struct service {
 	char dir[512];          /* a service's directory: its cwd; "" for the payload */
 	int has_finish;         /* ./finish is executable */
 	int policy;             /* enum restart_policy */
+	unsigned long restart_max; /* on-failure:N, 0 = no limit */
 	pid_t pid;              /* the running ./run or payload, or 0 */
 	pid_t pgrp;             /* its process group, kept after it ends */
 	pid_t finish_pid;       /* the running ./finish, or 0 */
 	int status;             /* last wait status */
+	int ran;                /* it has ended at least once: status is real */
 	long long started_ms;
 	long long restart_at;   /* when to start again, 0 for never */
-	long long kill_at;      /* draining: when its group gets SIGKILL, 0 after */
+	long long kill_at;      /* being stopped: when its group gets SIGKILL */
 	int draining;           /* its main process ended, its group not yet */
 	unsigned long delay_ms; /* the next backoff */
 	unsigned long restarts;
+
+	/* the service's own files (services.c) */
+	int down_signal;        /* ./down-signal, SIGTERM */
+	unsigned long long kill_ms; /* ./timeout-kill, else the init's grace */
+	int essential;          /* ./essential: its end is the container's */
+	int has_env;            /* ./env/ */
+	int has_creds;          /* ./user */
+	struct creds creds;
+	int notification_fd;    /* ./notification-fd, or -1 */
+	unsigned long needs;    /* ./needs, as a bitmap of indexes */
+	unsigned long check_ms; /* ./check: its interval, 0 for none */
+	char check_cmd[256];
+
+	/* state */
+	int down;               /* wanted down: not started, not restarted */
+	int waiting;            /* to start once what it needs is ready */
+	int restart_now;        /* stopped to be restarted at once */
+	int ready;
+	int ready_fd;           /* our end of its notification pipe, or -1 */
+	pid_t check_pid;
+	long long check_at;
+	int check_fails;
 };
 
 struct supervisor {
@@ -38,13 +63,23 @@ struct supervisor {
 	int terminal;               /* the payload gets the terminal */
 	int self_stopped;           /* we stopped ourselves after a ^Z */
 	int stop_forwarded;         /* we sent the payload its last stop signal */
+	int exit_code;              /* an essential service's end */
 };
 
 /* Starts what s holds and supervises until it is done; then shuts the rest
  * down. Returns the init's exit status. */
 int supervise(struct supervisor *s);
 
-/* Fills s->svc from a services directory; -1 with errno if it is unusable. */
+/* Fills s->svc from a services directory; -1 with errno if it is unusable.
+ * A bad setting file exits EXIT_SETUP with one line. */
 int services_load(struct supervisor *s, const char *dir);
+
+/* The service named name, or NULL. */
+struct service *service_find(struct supervisor *s, const char *name);
+
+/* Control from svc and the services' readiness (control.c). */
+void svc_up(struct supervisor *s, struct service *v);
+void svc_stop(struct supervisor *s, struct service *v, int sig, int restart);
+void svc_ready(struct supervisor *s, struct service *v);
 
 #endif

@@ -149,9 +149,9 @@ test_tini_compatible_flags_and_variables() {
 test_warns_when_reaping_others() {
 	# reaped while the payload runs, or at its end: a warning either way
 	run_in_ns "$R" -w -- sh -c 'orphans 3 >/dev/null' 2>"$T/err"
-	assertTrue "a warning per reaped orphan: $(cat "$T/err")" "[ $(grep -c 'reaped process' "$T/err") -ge 3 ]"
+	assertTrue "a warning per reaped orphan: $(cat "$T/err")" "[ $(grep -c 'Reaped zombie process with pid=' "$T/err") -ge 3 ]"
 	run_in_ns "$R" -- sh -c 'orphans 3 >/dev/null' 2>"$T/err"
-	assertEquals "none without -w" 0 "$(grep -c 'reaped' "$T/err")"
+	assertEquals "none without -w" 0 "$(grep -ci 'reaped' "$T/err")"
 }
 
 # --- signals ---------------------------------------------------------------------
@@ -447,8 +447,8 @@ test_every_option_says_what_is_wrong() {
 	init_text 2 "-r 'FOO:TERM': unknown signal$u" -r FOO:TERM -- true
 	init_text 2 "-t 'abc': expected seconds, fractions allowed$u" -t abc -- true
 	init_text 2 "--grace '': expected seconds, fractions allowed$u" --grace= -- true
-	init_text 2 "-R 'sometimes': expected no, on-failure[:N] or always$u" -R sometimes -- true
-	init_text 2 "-R 'on-failure:0': expected on-failure:N with N > 0$u" -R on-failure:0 -- true
+	init_text 2 "-R 'sometimes': expected no, on-failure[:N] or always (N > 0)$u" -R sometimes -- true
+	init_text 2 "-R 'on-failure:0': expected no, on-failure[:N] or always (N > 0)$u" -R on-failure:0 -- true
 	init_text 2 "-u '': expected USER[:GROUP]$u" -u '' -- true
 	init_text 2 "--launcher-signals '12': expected MASK:IGNORED in hex (mocker-init signals v1)$u" \
 		--launcher-signals 12 -- true

@@ -275,6 +275,17 @@ rt_sigtimedwait_nr() {
 	esac
 }
 
+# The supervisor's wait: poll(2) with no timeout (x86_64); ppoll(2) with
+# a NULL timeout (arm64, which has no poll). A pattern for
+# /proc/PID/syscall.
+idle_poll_re() {
+	case $(uname -m) in
+	x86_64) echo '^7 0x[0-9a-f]* 0x[0-9a-f]* 0xffffffffffffffff ' ;;
+	aarch64) echo '^73 0x[0-9a-f]* 0x[0-9a-f]* 0x0 ' ;;
+	*) echo "idle_poll_re: add $(uname -m)" >&2; echo '^-1' ;;
+	esac
+}
+
 # The launcher and its init copied where any user can run them: the
 # checkout may lie in a directory others cannot enter (mode 0700, /root).
 # Echoes the copied mocker's path; images for such users go under $T too.

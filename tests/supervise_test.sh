@@ -218,6 +218,238 @@ test_services_dir_option_and_missing() {
 	assertEquals "one line" 1 "$(wc -l < "$T/err")"
 }
 
+# --- per-service settings ------------------------------------------------------------
+
+setting() { # NAME FILE TEXT
+	printf '%s\n' "$3" > "$R/etc/mocker/services/$1/$2"
+}
+
+svc() { # ARGS...: mocker-init svc inside the container whose init is $init
+	chroot "$R" /sbin/init svc "$@"
+}
+
+test_down_signal_and_timeout_kill() {
+	local u init t0 t1
+	service polite 'trap "echo USR1 > /tmp/polite; exit 0" USR1; trap "" TERM; while :; do sleep 0.05; done'
+	setting polite down-signal SIGUSR1
+	service stubborn 'trap "" TERM; echo $$ > /tmp/stubborn; while :; do sleep 0.05; done'
+	setting stubborn timeout-kill 300
+	bg u run_in_ns "$R" -t 30
+	init=$(first_child "$u")
+	wait_for 5 test -s "$R/tmp/stubborn" || fail "stubborn started"
+	t0=$(date +%s%N)
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "stopped cleanly" 0 $?
+	t1=$(date +%s%N)
+	assertEquals "polite got its down signal" USR1 "$(cat "$R/tmp/polite" 2>/dev/null)"
+	assertTrue "stubborn was killed after its 300 ms, not the 30 s grace: $(((t1 - t0) / 1000000)) ms" \
+		"[ $(((t1 - t0) / 1000000)) -lt 5000 ]"
+}
+
+test_bad_setting_is_a_setup_failure() {
+	service a 'exec sleep 100'
+	setting a down-signal SIGNOPE
+	run_in_ns "$R" 2>"$T/err"
+	assertEquals "exit 125" 125 $?
+	assertEquals "one line naming it" \
+		"mocker-init: service a: down-signal: invalid 'SIGNOPE' (see mocker-init(8))" "$(cat "$T/err")"
+	setting a down-signal TERM
+	setting a restart sometimes
+	run_in_ns "$R" 2>"$T/err"
+	assertEquals "restart: 125" 125 $?
+	grep -q "service a: restart: invalid 'sometimes'" "$T/err" || fail "$(cat "$T/err")"
+}
+
+test_essential_service_ends_the_container_with_its_status() {
+	local u init
+	service job 'sleep 0.3; exit 3'
+	setting job restart no
+	touch "$R/etc/mocker/services/job/essential"
+	service other 'trap "echo stopped > /tmp/other; exit 0" TERM; while :; do sleep 0.05; done'
+	bg u run_in_ns "$R" 2>"$T/err"
+	wait_exit "$u" 10
+	assertEquals "the essential service's status" 3 $?
+	assertEquals "the others were stopped" stopped "$(cat "$R/tmp/other" 2>/dev/null)"
+	grep -q "essential service 'job' exited with status 3: stopping" "$T/err" || fail "$(cat "$T/err")"
+	# killed by a signal: 128+N; without essential, the container stays
+	service job 'kill -KILL $$'
+	setting job restart no
+	run_in_ns "$R" 2>/dev/null
+	assertEquals "128+9" 137 $?
+	rm "$R/etc/mocker/services/job/essential"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	! wait_for 1 not_running "$init"
+	assertTrue "not essential: the container runs on" "kill -0 $init"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "0 on request" 0 $?
+}
+
+test_service_user_and_env_dir() {
+	local u init
+	service who 'id -u > /tmp/who.id; echo "FOO=$FOO GONE=${GONE-unset} NL=$(echo "$NL" | wc -l)" > /tmp/who.env; exec sleep 100'
+	setting who user nobody
+	mkdir -p "$R/etc/mocker/services/who/env"
+	printf 'bar  \nsecond line\n' > "$R/etc/mocker/services/who/env/FOO"
+	: > "$R/etc/mocker/services/who/env/GONE"
+	printf 'a\0b\n' > "$R/etc/mocker/services/who/env/NL"
+	bg u env GONE=here run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 5 test -s "$R/tmp/who.env" || fail "who started"
+	assertEquals "runs as nobody" 65534 "$(cat "$R/tmp/who.id")"
+	assertEquals "first line, blanks trimmed; empty file unsets; NUL is a newline" \
+		"FOO=bar GONE=unset NL=2" "$(cat "$R/tmp/who.env")"
+	assertEquals "the init stays root" 0 "$(awk '/^Uid/ {print $2}' "/proc/$init/status")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+}
+
+test_idle_services_make_no_system_calls() {
+	local u init a b
+	service a 'exec sleep 1000'
+	service b 'echo >&3; exec sleep 1000'
+	setting b notification-fd 3
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_until 5 '[ "$(svc -l | awk '"'"'$1 == "b" {print $4}'"'"')" = yes ]' || fail "b ready: $(svc -l)"
+	a=$(ctxt_switches "$init")
+	sleep 5 # the measurement itself: 5 s of idle
+	b=$(ctxt_switches "$init")
+	assertEquals "context switches over 5 s of idle" "$a" "$b"
+	assertTrue "blocked in poll without a timeout: $(cat "/proc/$init/syscall")" \
+		"grep -q '$(idle_poll_re)' /proc/$init/syscall"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+}
+
+# --- readiness and needs -----------------------------------------------------------
+
+# web serves on $port after a delay, and says it is ready (notification-fd 3)
+# only once it answers; client fetches the page when it starts.
+web_and_client() { # PORT DELAY
+	mkdir -p "$R/www"
+	echo hello > "$R/www/index.html"
+	service web "sleep $2; httpd -f -h /www -p 127.0.0.1:$1 & until wget -q -O /dev/null http://127.0.0.1:$1/; do sleep 0.02; done; echo >&3; wait"
+	setting web notification-fd 3
+	service client "wget -q -O /tmp/client.out http://127.0.0.1:$1/ || echo failed > /tmp/client.out; exec sleep 100"
+}
+
+test_needs_waits_for_readiness() {
+	local u init port
+	port=$("$HELPERS/netecho" free tcp)
+	web_and_client "$port" 0.5
+	setting client needs web
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 10 test -s "$R/tmp/client.out" || fail "client started"
+	assertEquals "client started once web was ready" hello "$(cat "$R/tmp/client.out")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	# the control: without needs, client starts at once and finds nothing
+	rm -f "$R/tmp/client.out" "$R/etc/mocker/services/client/needs"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 10 test -s "$R/tmp/client.out"
+	assertEquals "without needs: too early" failed "$(cat "$R/tmp/client.out")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	rm -rf "$R/www"
+}
+
+test_needs_unknown_or_cycle_is_a_setup_failure() {
+	service a 'exec sleep 100'
+	service b 'exec sleep 100'
+	setting a needs 'b nosuch'
+	run_in_ns "$R" 2>"$T/err"
+	assertEquals "unknown: 125" 125 $?
+	assertEquals "one line" "mocker-init: service a: needs 'nosuch': no such service" "$(cat "$T/err")"
+	setting a needs b
+	setting b needs a
+	run_in_ns "$R" 2>"$T/err"
+	assertEquals "cycle: 125" 125 $?
+	assertEquals "one line" "mocker-init: service a: needs: a cycle" "$(cat "$T/err")"
+}
+
+# --- checks ---------------------------------------------------------------------------
+
+test_failing_check_restarts_the_service() {
+	local u init port first
+	port=$("$HELPERS/netecho" free tcp)
+	mkdir -p "$R/www"
+	echo ok > "$R/www/health"
+	service web "echo start >> /tmp/web.starts; httpd -f -h /www -p 127.0.0.1:$port & exec sleep 1000"
+	printf '0.2\nwget -q -O /dev/null http://127.0.0.1:%s/health\n' "$port" > "$R/etc/mocker/services/web/check"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || fail "not serving"
+	first=$(find_desc "$init" '^httpd')
+	# healthy: fifteen checks pass, no restart
+	! wait_for 3 file_lines "$R/tmp/web.starts" 2
+	assertEquals "healthy: started once" 1 "$(grep -c . "$R/tmp/web.starts")"
+	rm "$R/www/health"
+	wait_for 5 file_lines "$R/tmp/web.starts" 2 || fail "restarted after three failed checks"
+	assertFalse "its whole group went: the old httpd too" "kill -0 $first 2>/dev/null"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	rm -rf "$R/www"
+}
+
+# --- svc ------------------------------------------------------------------------------
+
+test_svc_controls_services() {
+	local u init pa pb
+	service a 'trap "echo USR1 >> /tmp/a.sig" USR1; echo $$ >> /tmp/a.pids; while :; do sleep 0.05; done'
+	service b 'echo $$ >> /tmp/b.pids; exec sleep 1000'
+	service c 'echo up > /tmp/c.up; exec sleep 1000'
+	touch "$R/etc/mocker/services/c/down"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 5 file_lines "$R/tmp/a.pids" 1 || fail "a started"
+	wait_for 5 file_lines "$R/tmp/b.pids" 1 || fail "b started"
+	pa=$(cat "$R/tmp/a.pids") pb=$(cat "$R/tmp/b.pids")
+	svc -l > "$T/list"
+	assertEquals "svc -l: status" 0 $?
+	assertEquals "header" "NAME STATE PID READY RESTARTS LAST" "$(head -n 1 "$T/list")"
+	assertEquals "a" "a up $pa yes 0 -" "$(grep '^a ' "$T/list")"
+	assertEquals "c is loaded, down" "c down - no 0 -" "$(grep '^c ' "$T/list")"
+	assertFalse "c did not start" "[ -e '$R/tmp/c.up' ]"
+	svc -u c
+	wait_for 5 test -e "$R/tmp/c.up" || fail "svc -u c started it"
+	svc -s USR1 a
+	wait_for 5 file_has "$R/tmp/a.sig" USR1 || fail "svc -s USR1 a"
+	svc -r b
+	wait_for 5 file_lines "$R/tmp/b.pids" 2 || fail "svc -r b restarted it"
+	assertNotEquals "b has a new pid" "$pb" "$(tail -n 1 "$R/tmp/b.pids")"
+	assertEquals "a kept running meanwhile" "$pa" "$(svc -l | awk '$1 == "a" {print $3}')"
+	svc -d a
+	wait_until 5 '[ "$(svc -l | awk '"'"'$1 == "a" {print $2}'"'"')" = down ]' || fail "svc -d a: $(svc -l)"
+	assertEquals "a's last exit" "signal:TERM" "$(svc -l | awk '$1 == "a" {print $6}')"
+	assertEquals "a stays down" 1 "$(grep -c . "$R/tmp/a.pids")"
+	svc -u nosuch 2>"$T/err"
+	assertEquals "unknown name: 1" 1 $?
+	assertEquals "one line naming it" "mocker-init: svc: no such service: nosuch" "$(cat "$T/err")"
+	svc -x a 2>"$T/err"
+	assertEquals "usage: 2" 2 $?
+	grep -q "svc: unknown option '-x'; usage:" "$T/err" || fail "$(cat "$T/err")"
+	chroot --userspec=65534:65534 "$R" /sbin/init svc -l 2>"$T/err"
+	assertEquals "not root: refused" 1 $?
+	grep -q "Permission denied" "$T/err" || fail "$(cat "$T/err")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "stopped" 0 $?
+	assertFalse "its socket is gone" "[ -e '$R/run/mocker-init/control' ]"
+}
+
+test_svc_without_a_running_init() {
+	assertEquals "a payload named svc runs after --" "svc-ran" \
+		"$(run_in_ns "$R" -- sh -c 'echo svc-ran')"
+	run_in_ns "$R" svc -l 2>"$T/err"
+	assertEquals "svc with no init listening: 1" 1 $?
+	grep -q "svc: cannot reach the init at /run/mocker-init/control" "$T/err" || fail "$(cat "$T/err")"
+}
+
 # --- pause -------------------------------------------------------------------------
 
 test_pause_mode() {
