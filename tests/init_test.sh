@@ -286,6 +286,40 @@ test_payload_inherits_mask_ignored_env_and_cwd() {
 	assertEquals "working directory" "$T/work" "$(cd "$T/work" && "$INIT" -- pwd -P)"
 }
 
+# The official postgres, mysql and redis images' convention: NAME_FILE
+# names a file (a Docker or Kubernetes secret) whose contents are NAME.
+test_env_from_files() {
+	local out
+	# a clean environment: the caller's may hold other *_FILE variables
+	envi() { env -i PATH="$PATH" "$@"; }
+	printf 's3cret\n\n' > "$T/pw"
+	printf 'two\nlines\n' > "$T/multi"
+	out=$(envi DB_PASSWORD_FILE="$T/pw" CERT_FILE="$T/multi" OTHER=x "$INIT" --env-from-files -- env)
+	echo "$out" | grep -qx 'DB_PASSWORD=s3cret' || fail "the file's contents, trailing newlines dropped: $out"
+	echo "$out" | grep -q '^DB_PASSWORD_FILE=' && fail "NAME_FILE is replaced: $out"
+	assertEquals "all of a file" "two
+lines" "$(envi CERT_FILE="$T/multi" "$INIT" --env-from-files -- sh -c 'echo "$CERT"')"
+	out=$(envi DB_PASSWORD_FILE="$T/pw" MOCKER_INIT_ENV_FILES=1 "$INIT" -- env)
+	echo "$out" | grep -qx 'DB_PASSWORD=s3cret' || fail "MOCKER_INIT_ENV_FILES=1: $out"
+	out=$(envi DB_PASSWORD_FILE="$T/pw" "$INIT" -- env)
+	echo "$out" | grep -qx "DB_PASSWORD_FILE=$T/pw" || fail "without the option, as it is: $out"
+	envi DB_PASSWORD_FILE=/nonexistent/pw "$INIT" --env-from-files -- touch "$T/ran" 2>"$T/err"
+	assertEquals "a missing file: 125" 125 $?
+	assertEquals "one line naming it" \
+		"mocker-init: --env-from-files: cannot read '/nonexistent/pw': No such file or directory" \
+		"$(cat "$T/err")"
+	assertFalse "nothing ran" "[ -e '$T/ran' ]"
+}
+
+test_license() {
+	local out
+	out=$("$INIT" -l)
+	assertEquals "exit 0" 0 $?
+	echo "$out" | head -n 1 | grep -qx 'MIT License' || fail "the license: $out"
+	echo "$out" | grep -q 'Permission is hereby granted' || fail "all of it: $out"
+	assertEquals "--license too" "$out" "$("$INIT" --license)"
+}
+
 test_inherited_sigchld_ignored_does_not_hang() {
 	local out
 	out=$(timeout 10 "$HELPERS/sigmask" -i 17 -- "$INIT" -- sh -c 'exit 3')
