@@ -516,7 +516,7 @@ test_init_stays_root_with_user() {
 # --- the appliance image ---------------------------------------------------------------
 
 test_appliance_serves_its_page() {
-	local m init page beat1
+	local m init page beat1 list
 	bg m "$MOCKER" run "$APPLIANCE"
 	init=$(first_child "$m")
 	wait_for 10 nsenter -t "$init" -n busybox wget -q -O /dev/null http://127.0.0.1/ ||
@@ -528,6 +528,10 @@ test_appliance_serves_its_page() {
 	beat1=$(cut -d' ' -f1 "/proc/$init/root/run/heartbeat")
 	wait_until 5 '[ "$(cut -d" " -f1 /proc/$init/root/run/heartbeat)" -gt "$beat1" ]' ||
 		fail "the heartbeat goes on"
+	# httpd said it was ready (notification-fd); heartbeat needs it
+	list=$(nsenter -t "$init" -m -r /sbin/init svc -l)
+	echo "$list" | grep -q '^httpd up [0-9]* yes 0 -$' || fail "httpd ready: $list"
+	echo "$list" | grep -q '^heartbeat up [0-9]* yes 0 -$' || fail "heartbeat: $list"
 	kill -TERM "$m"
 	wait_exit "$m" 10
 	assertEquals "stopped cleanly" 0 $?

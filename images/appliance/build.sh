@@ -3,8 +3,9 @@
 #
 # An appliance container: the busybox image whose mocker-init, given no
 # command, supervises two services from /etc/mocker/services: busybox httpd
-# serving /var/www on port 80, and a heartbeat writing /run/heartbeat every
-# second. Written to OUTDIR/rootfs, reproducibly.
+# serving /var/www on port 80 (ready when it answers, checked every 10 s),
+# and a heartbeat writing /run/heartbeat every second once httpd is ready.
+# Written to OUTDIR/rootfs, reproducibly.
 set -eu
 
 base=${1:?usage: build.sh BUSYBOX_IMAGE_DIR OUTDIR}
@@ -20,9 +21,15 @@ mkdir -p "$out"
 cp -a "$base/rootfs" "$tmp"
 write_etc "$tmp" appliance
 mkdir -p "$tmp/etc/mocker/services" "$tmp/var/www"
+# each service's run, and its settings (mocker-init(8)): httpd says when
+# it is ready and has a health check; heartbeat needs httpd
 for svc in httpd heartbeat; do
 	mkdir -p "$tmp/etc/mocker/services/$svc"
-	install -m 755 "$here/files/services/$svc/run" "$tmp/etc/mocker/services/$svc/run"
+	for f in "$here/files/services/$svc"/*; do
+		mode=644
+		[ "${f##*/}" = run ] && mode=755
+		install -m "$mode" "$f" "$tmp/etc/mocker/services/$svc/${f##*/}"
+	done
 done
 install -m 644 "$here/files/index.html" "$tmp/var/www/index.html"
 make_reproducible "$tmp"
