@@ -30,7 +30,7 @@
 #define CONTROL_DIR      "/run/mocker-init"
 #define CONTROL_SOCKET   CONTROL_DIR "/control"
 
-#define SERVICES_MAX_REPLY 4096 /* svc -l: 32 services of 96 bytes, a header */
+#define SERVICES_MAX_REPLY 8192 /* svc -l: 32 lines of at most 128 bytes, a header */
 
 #define VERBOSITY_DEFAULT 1 /* 0 errors, 1 warnings, 2 info, 3 debug */
 

@@ -228,10 +228,10 @@ svc_stop(struct supervisor *s, struct service *v, int sig, int restart)
 {
 	v->restart_at = 0;
 	v->waiting = 0;
-	if (restart && !s->stopping)
-		v->restart_now = 1;
-	else if (!s->stopping)
-		v->down = 1;
+	if (!s->stopping) {
+		v->restart_now = restart;
+		v->down = !restart;
+	}
 	if (v->pid <= 0 && !v->draining) {
 		if (v->restart_now && v->finish_pid <= 0) {
 			v->restart_now = 0;
