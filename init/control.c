@@ -14,7 +14,9 @@
 #include "sig.h"
 #include "sys.h"
 
-static int ctl = -1;
+/* 0 when there is none: stdin is never ours (and zero-initialised data
+ * costs no bytes of the file) */
+static int ctl;
 
 /* CONTROL_DIR, root's alone: made, or taken only when it is root's and a
  * directory (never through a link the image planted). */
@@ -32,10 +34,10 @@ control_open(void)
 	}
 	unlink(CONTROL_SOCKET); /* left by an earlier run on this root */
 	ctl = sys_socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (ctl >= 0 && bind(ctl, (struct sockaddr *)&a, sizeof a) == 0 && listen(ctl, 8) == 0)
+	if (ctl > 0 && bind(ctl, (struct sockaddr *)&a, sizeof a) == 0 && listen(ctl, 8) == 0)
 		return;
 	close(ctl);
-	ctl = -1;
+	ctl = 0;
 fail:
 	say_warn("svc: cannot listen on " CONTROL_SOCKET ": %m");
 }
@@ -43,14 +45,14 @@ fail:
 void
 control_close(void)
 {
-	if (ctl >= 0)
+	if (ctl > 0)
 		unlink(CONTROL_SOCKET);
 }
 
 void
 control_poll(struct pollfd *p, int *n)
 {
-	if (ctl >= 0) {
+	if (ctl > 0) {
 		p[*n].fd = ctl;
 		p[(*n)++].events = POLLIN;
 	}
@@ -135,7 +137,7 @@ control_handle(struct supervisor *s, const struct pollfd *p, int n)
 	int k, c;
 
 	for (k = 0; k < n; k++)
-		if (p[k].revents && p[k].fd == ctl && ctl >= 0 &&
+		if (p[k].revents && p[k].fd == ctl && ctl > 0 &&
 		    (c = sys_accept4(ctl, SOCK_CLOEXEC)) >= 0) {
 			request(s, c);
 			close(c);

@@ -36,6 +36,7 @@ static const char table[] =
 	E(ENOSYS, "Function not implemented")
 	E(ELOOP, "Symbolic link loop")
 	E(ENOTSUP, "Not supported")
+	E(ETIMEDOUT, "Timed out")
 	"";
 
 const char *

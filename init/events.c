@@ -9,7 +9,7 @@
 #include "events.h"
 #include "sig.h"
 
-static int sigfd = -1;
+static int sigfd; /* 0: none yet, as ctl in control.c */
 
 int
 fd_own(int fd)
@@ -27,7 +27,7 @@ fd_own(int fd)
 static void
 readiness(struct supervisor *s, struct service *v)
 {
-	char buf[64];
+	char buf[512];
 	ssize_t n = read(v->ready_fd, buf, sizeof buf);
 	int i;
 
@@ -36,8 +36,12 @@ readiness(struct supervisor *s, struct service *v)
 	for (i = 0; i < n; i++)
 		if (buf[i] == '\n')
 			break;
-	if (n > 0 && i == n)
+	/* no newline yet; a service that writes one full buffer without
+	 * any is not to be read forever: it is not ready */
+	if (n > 0 && i == n && n < (ssize_t)sizeof buf)
 		return;
+	if (i == n)
+		n = 0;
 	close(v->ready_fd);
 	v->ready_fd = -1;
 	if (n > 0)
@@ -58,7 +62,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 			p[n++].events = POLLIN;
 		}
 	/* Signals only (a single command): one system call per signal */
-	if (n == 1 || sigfd < 0) {
+	if (n == 1 || sigfd <= 0) {
 		ksigset all = ~0ULL;
 		if (n == 1 || (sigfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof all,
 		                                    O_CLOEXEC | O_NONBLOCK)) < 0)
@@ -66,7 +70,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 	}
 	p[0].fd = sigfd;
 	p[0].events = POLLIN;
-	if (poll(p, (nfds_t)n, timeout_ms < 0 ? -1 : (int)timeout_ms) <= 0)
+	if (poll(p, (nfds_t)n, timeout_ms < 0 ? -1 : timeout_ms > 1 << 30 ? 1 << 30 : (int)timeout_ms) <= 0)
 		return 0;
 	control_handle(s, p, n);
 	for (k = 1; k < n; k++)

@@ -15,14 +15,13 @@
 static const char help[] =
 SYNOPSIS "\n"
 "       " PROG " svc [-u|-d|-r|-k|-s SIG] NAME | svc -l\n"
-"PID 1 for containers; supervises " SERVICES_DIR ". Options:\n"
+"PID 1 for containers; services in " SERVICES_DIR ".\n"
 "  -H NAME hostname, -t SECONDS grace (5), -g signal the group,\n"
-"  -p SIG parent-death signal, -e CODE counts as 0, -r FROM:TO rewrite\n"
-"  (TO=0 drops), -x exec, -R no|on-failure[:N]|always, -u USER[:GROUP],\n"
-"  -P pause, -s, -w, -v, -V, -l license, -h; --no-proc, --services DIR,\n"
-"  --env-from-files. Variables " ENV_PREFIX "<LONG_OPTION>, TINI_*.\n"
-"Exit: the payload's, 128+N for signal N; 2 usage; 125 setup; 126/127\n"
-"cannot execute/not found. See mocker-init(8). MIT license.\n";
+"  -p SIG parent-death signal, -e CODE as 0, -r FROM:TO (TO=0 drops),\n"
+"  -x exec, -R no|on-failure[:N]|always, -u USER[:GROUP], -P pause,\n"
+"  -s, -w, -v, -V, -l license, -h; --no-proc, --services DIR,\n"
+"  --env-from-files. Exit: the payload's, 128+N for signal N; 2 usage;\n"
+"  125 setup. See mocker-init(8). MIT license.\n";
 
 enum id {
 	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,
@@ -129,7 +128,7 @@ restart_parse(const char *s, int *policy, unsigned long *max)
 		*policy = RESTART_ON_FAILURE;
 	else
 		return -1;
-	if (s[10] && *policy == RESTART_ON_FAILURE &&
+	if (*policy == RESTART_ON_FAILURE && s[10] &&
 	    (parse_ulong(s + 11, 1000000000UL, max) < 0 || *max == 0))
 		return -1;
 	return 0;

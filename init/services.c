@@ -44,7 +44,8 @@ has_file(int dirfd, const char *name, const char *file, int mode)
 static int
 read_setting(int dirfd, const char *name, const char *file, char *buf, size_t size)
 {
-	int fd = sys_openat(dirfd, path(name, file), O_RDONLY | O_CLOEXEC);
+	/* not a FIFO's or a terminal's read to hang on: PID 1 waits for it */
+	int fd = sys_openat(dirfd, path(name, file), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	ssize_t n;
 
 	if (fd < 0)
@@ -98,7 +99,7 @@ load_settings(struct service *v, int dirfd)
 		pw = creds_open(PASSWD_FILE);
 		gr = creds_open(GROUP_FILE);
 		if (creds_lookup(buf, pw, gr, &v->creds, &why) < 0)
-			die(EXIT_SETUP, "service %s: user '%s': %s", v->name, buf, why);
+			bad_setting(v->name, "user", buf);
 		close(pw);
 		close(gr);
 		v->has_creds = 1;
@@ -108,7 +109,7 @@ load_settings(struct service *v, int dirfd)
 		cmd = strchrnul(buf, '\n');
 		if (*cmd)
 			*cmd++ = 0;
-		if (parse_seconds_ms(buf, 86400, &ms) < 0 || !ms || !*cmd ||
+		if (parse_seconds_ms(buf, 86400, &ms) < 0 || ms < 100 || !*cmd ||
 		    strlen(cmd) >= sizeof v->check_cmd)
 			bad_setting(v->name, "check", buf);
 		v->check_ms = (unsigned long)ms;
@@ -122,18 +123,22 @@ add_service(const char *name, unsigned char type, void *ctx)
 	struct loading *l = ctx;
 	struct supervisor *s = l->s;
 	struct service *v;
+	const char *c;
 
 	(void)type;
 	if (name[0] == '.')
 		return 0;
+	for (c = name; *c; c++)
+		if ((unsigned char)*c <= ' ')
+			return 0; /* no blanks or control characters in svc -l */
 	if (!has_file(l->dirfd, name, "run", X_OK)) {
 		if (has_file(l->dirfd, name, "run", F_OK))
-			say_warn("service %s: run is not executable; skipped", name);
+			say_warn("service %s: skipped: run is not executable", name);
 		return 0;
 	}
 	if (s->n == SERVICES_MAX || strlen(name) >= sizeof v->name ||
 	    strlen(l->dir) + strlen(name) + 2 > sizeof v->dir) {
-		say_warn("service %s: too many services or too long a name; skipped", name);
+		say_warn("service %s: skipped: too many, or too long a name", name);
 		return 0;
 	}
 	v = &s->svc[s->n++];
@@ -170,7 +175,7 @@ static void
 load_needs(struct supervisor *s, int dirfd)
 {
 	unsigned long reach[SERVICES_MAX];
-	char buf[1024], *p, *e;
+	char buf[SERVICES_MAX * 72], *p, *e;
 	int i, j, k;
 
 	for (i = 0; i < s->n; i++) {

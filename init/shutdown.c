@@ -132,7 +132,7 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 
 	if (reap_rest(warn) < 0)
 		return;
-	say_info("sending SIGTERM to the remaining processes");
+	say_info("SIGTERM to the remaining processes");
 	kill_rest(SIGTERM, fallback_pgrp);
 	kill_rest(SIGCONT, fallback_pgrp); /* a stopped process cannot exit */
 	deadline = mono_ms() + (long long)grace_ms;
@@ -144,7 +144,7 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 			break;
 		sig_wait(left); /* SIGCHLD, or anything: we look again */
 	}
-	say_warn("grace period over: sending SIGKILL to the remaining processes");
+	say_warn("grace period over: SIGKILL to the remaining processes");
 	deadline = mono_ms() + 3000;
 	while (mono_ms() < deadline) {
 		kill_rest(SIGKILL, fallback_pgrp);

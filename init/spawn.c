@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -142,12 +144,21 @@ prepare_child(const struct spawn *sp, struct spawn_error *e)
 pid_t
 spawn(const struct spawn *sp, struct spawn_error *e)
 {
-	int pipefd[2];
+	int pipefd[2], low;
 	pid_t pid;
 	ssize_t n;
 
 	e->stage = STAGE_NONE;
-	if (sys_pipe2(pipefd, O_CLOEXEC) < 0) {
+	/* the write end above FD_OWN: a service's notification fd, below it,
+	 * cannot replace it in the child */
+	if (sys_pipe2(pipefd, O_CLOEXEC) < 0)
+		goto fail;
+	low = pipefd[1];
+	pipefd[1] = (int)syscall(SYS_fcntl, low, F_DUPFD_CLOEXEC, FD_OWN);
+	close(low);
+	if (pipefd[1] < 0) {
+		close(pipefd[0]);
+fail:
 		e->stage = STAGE_FORK;
 		e->err = errno;
 		return -1;
@@ -176,12 +187,19 @@ spawn(const struct spawn *sp, struct spawn_error *e)
 	}
 	close(pipefd[1]);
 	setpgid(pid, pid); /* the child may have exec'd already: EACCES is fine */
-	do
+	/* Not forever: once it runs as the service's user, a process of that
+	 * user could stop it before its exec, and PID 1 with it. */
+	n = -1;
+	if (poll(&(struct pollfd){ .fd = pipefd[0], .events = POLLIN }, 1, SPAWN_WAIT_MS) > 0)
 		n = read(pipefd[0], e, sizeof *e);
-	while (n < 0 && errno == EINTR);
 	close(pipefd[0]);
-	if (n != (ssize_t)sizeof *e)
+	if (n >= 0 && n != (ssize_t)sizeof *e)
 		return pid; /* EOF: exec succeeded */
+	if (n < 0) {
+		kill(pid, SIGKILL);
+		e->stage = STAGE_EXEC;
+		e->err = ETIMEDOUT;
+	}
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (sp->terminal)
@@ -207,10 +225,10 @@ spawn_report(const char *cmd, const struct spawn_error *e)
 		say_error("cannot start '%s': %m", cmd);
 		return EXIT_SETUP;
 	case STAGE_CHDIR:
-		say_error("cannot start '%s': cannot change directory: %m", cmd);
+		say_error("cannot start '%s': chdir: %m", cmd);
 		return EXIT_SETUP;
 	case STAGE_CREDS:
-		say_error("cannot start '%s': cannot switch user: %m", cmd);
+		say_error("cannot start '%s': setuid: %m", cmd);
 		return EXIT_SETUP;
 	case STAGE_ENV: /* the child said why */
 		return EXIT_SETUP;

@@ -82,7 +82,8 @@ static int
 file_entry(struct env *env, const char *name, size_t n, int fd, int envdir)
 {
 	char *p = env->pool + env->used, *v = p + n + 1, *nl;
-	size_t room = env->size - env->used, got = 0, i;
+	/* 32 bytes spare for LISTEN_PID's rewrite */
+	size_t room = env->size - env->used - 32, got = 0, i;
 	ssize_t r;
 
 	if (n + 2 > room)
@@ -116,7 +117,7 @@ big:
 static int
 from_file(struct env *env, const char *v, size_t n)
 {
-	int fd = sys_open(v + n + 6, O_RDONLY | O_CLOEXEC), r = -1;
+	int fd = sys_open(v + n + 6, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = -1;
 
 	if (fd >= 0) {
 		r = file_entry(env, v, n, fd, 0);
@@ -135,7 +136,7 @@ envdir_file(const char *name, unsigned char type, void *ctx)
 
 	if (name[0] == '.' || strchr(name, '='))
 		return 0;
-	if ((fd = sys_openat(env->dirfd, name, O_RDONLY | O_CLOEXEC)) >= 0) {
+	if ((fd = sys_openat(env->dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) >= 0) {
 		r = file_entry(env, name, strlen(name), fd, 1);
 		close(fd);
 	}

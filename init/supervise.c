@@ -61,6 +61,7 @@ stop_all(struct supervisor *s)
 	for (i = 0; i < s->n; i++) {
 		s->svc[i].restart_at = 0;
 		s->svc[i].waiting = 0;
+		s->svc[i].restart_now = 0;
 		if (s->services_mode)
 			svc_stop(s, &s->svc[i], s->svc[i].down_signal, 0);
 	}
@@ -132,6 +133,19 @@ service_spawn(struct supervisor *s, struct service *v, struct spawn *sp)
 	sp->envdir = v->has_env ? "env" : NULL;
 }
 
+/* Its group, its main process (which may have left the group) and its
+ * ./finish: none of them may hold up a stop. */
+static void
+signal_service(struct service *v, int sig)
+{
+	if (v->pgrp > 0)
+		kill(-v->pgrp, sig);
+	if (v->pid > 0)
+		kill(v->pid, sig);
+	if (v->finish_pid > 0)
+		kill(-v->finish_pid, sig);
+}
+
 /* Every service v needs is ready. */
 static int
 needs_ready(struct supervisor *s, struct service *v)
@@ -157,6 +171,8 @@ start(struct supervisor *s, struct service *v)
 
 	v->restart_at = 0;
 	v->waiting = 0;
+	if (s->stopping)
+		return;
 	if (!needs_ready(s, v)) {
 		v->waiting = 1;
 		return;
@@ -232,15 +248,15 @@ svc_stop(struct supervisor *s, struct service *v, int sig, int restart)
 		v->restart_now = restart;
 		v->down = !restart;
 	}
-	if (v->pid <= 0 && !v->draining) {
-		if (v->restart_now && v->finish_pid <= 0) {
+	if (v->pid <= 0 && !v->draining && v->finish_pid <= 0) {
+		if (v->restart_now) {
 			v->restart_now = 0;
 			start(s, v);
 		}
 		return;
 	}
-	kill(-v->pgrp, sig);
-	kill(-v->pgrp, SIGCONT);
+	signal_service(v, sig);
+	signal_service(v, SIGCONT);
 	if (!v->kill_at)
 		v->kill_at = mono_ms() + (long long)v->kill_ms;
 }
@@ -275,7 +291,7 @@ check_ended(struct supervisor *s, struct service *v, int status)
 	}
 	if (++v->check_fails < CHECK_FAILS_MAX || v->pid <= 0)
 		return;
-	say_warn("'%s': its check failed %d times: restarting it", v->name, v->check_fails);
+	say_warn("'%s': its check failed 3 times: restarting", v->name);
 	v->check_fails = 0;
 	svc_stop(s, v, v->down_signal, 1);
 }
@@ -391,7 +407,7 @@ reap(struct supervisor *s)
 				v->kill_at = mono_ms() + (long long)(s->services_mode ? v->kill_ms : s->o->grace_ms);
 			}
 			v->draining = 1;
-			say_info("'%s': the rest of its group is stopped first", v->name);
+			say_info("'%s': its group is stopped first", v->name);
 			continue;
 		}
 		ended(s, v);
@@ -429,8 +445,8 @@ drain(struct supervisor *s)
 			continue;
 		}
 		if (v->kill_at && now >= v->kill_at) {
-			say_warn("'%s': its group outlived its stop timeout: killed", v->name);
-			kill(-v->pgrp, SIGKILL);
+			say_warn("'%s': killed after its stop timeout", v->name);
+			signal_service(v, SIGKILL);
 			v->kill_at = 0;
 		}
 		if (v->check_at && v->pid > 0 && !v->kill_at && now >= v->check_at)
@@ -533,7 +549,7 @@ next_timeout(struct supervisor *s)
 		const struct service *v = &s->svc[i];
 		for (k = 0; k < 4; k++) {
 			at = k == 0 ? v->restart_at : k == 1 ? v->kill_at :
-			     k == 2 ? (v->pid > 0 ? v->check_at : 0) : v->draining;
+			     k == 2 ? (v->pid > 0 && !v->kill_at ? v->check_at : 0) : v->draining;
 			if (!at)
 				continue;
 			/* only now: on the signal path the clock is not read */

@@ -20,21 +20,25 @@ svc_main(int argc, char **argv)
 	char req[96] = "", out[SERVICES_MAX_REPLY];
 	const char *op = argc > 1 ? argv[1] : "";
 	int list = strcmp(op, "-l") == 0, sig = strcmp(op, "-s") == 0, fd;
+	struct ucred cred;
+	socklen_t cl = sizeof cred;
 	ssize_t n;
 
 	if (op[0] != '-' || !op[1] || op[2] || !strchr("udrksl", op[1]))
 		die(EXIT_USAGE, "svc: unknown option '%s'%s", op, usage);
-	if (argc != 3 + sig - list || strlen(argv[argc - 1]) > 64)
+	if (argc != 3 + sig - list || strlen(argv[argc - 1]) > 64 || strlen(argv[2 - list]) > 64 ||
+	    (sig && sig_parse(argv[2]) < 0))
 		die(EXIT_USAGE, "svc %s: expected %s%s", op,
 		    list ? "nothing more" : sig ? "SIG NAME" : "NAME", usage);
-	if (sig && sig_parse(argv[2]) < 0)
-		die(EXIT_USAGE, "svc -s: unknown signal '%s'%s", argv[2], usage);
 	/* "OP[SIG] NAME", as control.c reads it */
 	strcat(strcat(strcat(strcat(req, op + 1), sig ? argv[2] : ""), " "),
 	       list ? "" : argv[argc - 1]);
 	fd = sys_socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC);
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
 		die(1, "svc: cannot reach the init at " CONTROL_SOCKET ": %m");
+	/* only root's answer counts: not a socket planted in its place */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 || cred.uid != 0)
+		die(1, "svc: " CONTROL_SOCKET " is not the init's");
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
 	    (n = recv(fd, out, sizeof out - 1, 0)) < 1)
 		die(1, "svc: no answer from the init: %m");

@@ -324,6 +324,41 @@ test_idle_services_make_no_system_calls() {
 	wait_exit "$u" 10
 }
 
+# A hostile image's services directory: FIFOs where files are expected
+# would hang PID 1 on an open or a read, with every signal blocked.
+test_fifos_in_a_service_do_not_hang_the_init() {
+	local u init
+	service a 'echo "started FOO=${FOO-unset}" > /tmp/a.out; exec sleep 100'
+	mkdir -p "$R/etc/mocker/services/a/env"
+	mkfifo "$R/etc/mocker/services/a/env/FOO"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 5 test -s "$R/tmp/a.out" || fail "a started despite a FIFO in env/"
+	assertEquals "read as empty: unset" "started FOO=unset" "$(cat "$R/tmp/a.out")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "and stopped" 0 $?
+	mkfifo "$R/etc/mocker/services/a/down-signal"
+	timeout 10 unshare -p -f -m -u --kill-child chroot "$R" /sbin/init 2>"$T/err"
+	assertEquals "a FIFO setting: refused, not a hang (124)" 125 $?
+	grep -q "service a: down-signal: invalid ''" "$T/err" || fail "$(cat "$T/err")"
+}
+
+# A ./finish that never ends must not hold up the stop.
+test_a_stuck_finish_is_killed_at_stop() {
+	local u init
+	service f 'exit 1'
+	printf '#!/bin/sh\ntrap "" TERM\necho > /tmp/finishing\nwhile :; do sleep 0.05; done\n' > "$R/etc/mocker/services/f/finish"
+	chmod 755 "$R/etc/mocker/services/f/finish"
+	setting f timeout-kill 300
+	bg u run_in_ns "$R" -t 30
+	init=$(first_child "$u")
+	wait_for 5 test -e "$R/tmp/finishing" || fail "finish started"
+	kill -TERM "$init"
+	wait_exit "$u" 5
+	assertEquals "stopped within its timeout, not the 30 s grace" 0 $?
+}
+
 # --- readiness and needs -----------------------------------------------------------
 
 # web serves on $port after a delay, and says it is ready (notification-fd 3)
@@ -440,6 +475,29 @@ test_svc_controls_services() {
 	wait_exit "$u" 10
 	assertEquals "stopped" 0 $?
 	assertFalse "its socket is gone" "[ -e '$R/run/mocker-init/control' ]"
+}
+
+# A socket planted where the init's should be, by a user who is not root
+# (a /run others may write): svc does not take its answer.
+test_svc_refuses_a_socket_that_is_not_roots() {
+	mkdir -p "$R/run/mocker-init"
+	chmod 777 "$R/run/mocker-init"
+	python3 - "$R/run/mocker-init/control" <<'PY' &
+import os, socket, sys
+os.setgid(65534); os.setuid(65534)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept(); c.recv(100); c.send(b"0fake ok\n"); c.close()
+PY
+	BG_PIDS+=("$!")
+	wait_for 5 test -S "$R/run/mocker-init/control" || fail "the fake listens"
+	svc -l > "$T/out" 2>"$T/err"
+	assertEquals "refused: 1" 1 $?
+	assertEquals "one line" "mocker-init: svc: /run/mocker-init/control is not the init's" "$(cat "$T/err")"
+	assertEquals "nothing printed from it" "" "$(cat "$T/out")"
+	kill "${BG_PIDS[-1]}" 2>/dev/null
+	wait "${BG_PIDS[-1]}" 2>/dev/null
+	rm -rf "$R/run/mocker-init"
 }
 
 test_svc_without_a_running_init() {
