@@ -275,6 +275,18 @@ rt_sigtimedwait_nr() {
 	esac
 }
 
+# assert_idle PID SECONDS PATTERN WAIT: no context switch of PID in
+# SECONDS of idle (the measurement itself), and blocked in the system call
+# PATTERN matches in /proc/PID/syscall (WAIT names it).
+assert_idle() {
+	local a b
+	a=$(ctxt_switches "$1")
+	sleep "$2"
+	b=$(ctxt_switches "$1")
+	assertEquals "context switches over $2 s of idle" "$a" "$b"
+	assertTrue "blocked in $4: $(cat "/proc/$1/syscall")" "grep -q '$3' /proc/$1/syscall"
+}
+
 # The supervisor's wait: poll(2) with no timeout (x86_64); ppoll(2) with
 # a NULL timeout (arm64, which has no poll). A pattern for
 # /proc/PID/syscall.
