@@ -71,7 +71,6 @@ list(struct supervisor *s, char *o)
 	char num[NUM_BUFSZ], sig[16];
 	int i;
 
-	o = add(o, "NAME STATE PID READY RESTARTS LAST\n");
 	for (i = 0; i < s->n; i++) {
 		struct service *v = &s->svc[i];
 		o = add(o, v->name);

@@ -441,7 +441,7 @@ test_svc_controls_services() {
 	pa=$(cat "$R/tmp/a.pids") pb=$(cat "$R/tmp/b.pids")
 	svc -l > "$T/list"
 	assertEquals "svc -l: status" 0 $?
-	assertEquals "header" "NAME STATE PID READY RESTARTS LAST" "$(head -n 1 "$T/list")"
+	assertEquals "one line per service" 3 "$(wc -l < "$T/list")"
 	assertEquals "a" "a up $pa yes 0 -" "$(grep '^a ' "$T/list")"
 	assertEquals "c is loaded, down" "c down - no 0 -" "$(grep '^c ' "$T/list")"
 	assertFalse "c did not start" "[ -e '$R/tmp/c.up' ]"
