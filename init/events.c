@@ -43,7 +43,7 @@ readiness(struct supervisor *s, struct service *v)
 	if (i == n)
 		n = 0;
 	close(v->ready_fd);
-	v->ready_fd = -1;
+	v->ready_fd = 0;
 	if (n > 0)
 		svc_ready(s, v);
 }
@@ -57,7 +57,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 
 	control_poll(p, &n);
 	for (i = 0; i < s->n; i++)
-		if (s->svc[i].ready_fd >= 0) {
+		if (s->svc[i].ready_fd > 0) {
 			p[n].fd = s->svc[i].ready_fd;
 			p[n++].events = POLLIN;
 		}

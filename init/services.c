@@ -150,7 +150,6 @@ add_service(const char *name, unsigned char type, void *ctx)
 	v->argv = run_argv;
 	v->policy = RESTART_ALWAYS;
 	v->kill_ms = s->o->grace_ms;
-	v->ready_fd = -1;
 	v->has_finish = has_file(l->dirfd, name, "finish", X_OK);
 	v->down = has_file(l->dirfd, name, "down", F_OK);
 	v->essential = has_file(l->dirfd, name, "essential", F_OK);

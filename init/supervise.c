@@ -390,9 +390,9 @@ reap(struct supervisor *s)
 		v->status = status;
 		v->ran = 1;
 		v->ready = 0;
-		if (v->ready_fd >= 0) {
+		if (v->ready_fd > 0) {
 			close(v->ready_fd);
-			v->ready_fd = -1;
+			v->ready_fd = 0;
 		}
 		say_info("'%s' (pid %d) ended", v->name, (int)pid);
 		if (s->terminal && !s->services_mode)

@@ -46,7 +46,7 @@ struct service {
 	int waiting;            /* to start once what it needs is ready */
 	int restart_now;        /* stopped to be restarted at once */
 	int ready;
-	int ready_fd;           /* our end of its notification pipe, or -1 */
+	int ready_fd;           /* our end of its notification pipe; 0 or -1: none */
 	pid_t check_pid;
 	long long check_at;
 	int check_fails;

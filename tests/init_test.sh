@@ -320,6 +320,14 @@ test_license() {
 	assertEquals "--license too" "$out" "$("$INIT" --license)"
 }
 
+# The init never reads its standard input: it is the payload's.
+test_payload_reads_stdin_through_the_init() {
+	assertEquals "a pipe" "piped" "$(echo piped | "$INIT" -- cat)"
+	assertEquals "a pipe, again (the init must not have taken it)" "piped 2" \
+		"$(echo piped 2 | "$INIT" -R on-failure -- cat)"
+	assertEquals "in a PID namespace" "piped" "$(echo piped | run_in_ns "$R" -- cat)"
+}
+
 test_inherited_sigchld_ignored_does_not_hang() {
 	local out
 	out=$(timeout 10 "$HELPERS/sigmask" -i 17 -- "$INIT" -- sh -c 'exit 3')

@@ -66,7 +66,7 @@ while [ "$round" -le "$rounds" ]; do
 	for suite in $suites; do
 		name=$(basename "$suite" .sh)
 		start=$(date +%s)
-		timeout -k 10 "${SUITE_TIMEOUT:-300}" bash "$suite" > "$log/$name.log" 2>&1
+		timeout -k 10 "${SUITE_TIMEOUT:-600}" bash "$suite" > "$log/$name.log" 2>&1
 		rc=$?
 		ran=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$log/$name.log" | tail -n 1)
 		skips=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$log/$name.log" | tail -n 1)

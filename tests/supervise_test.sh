@@ -472,6 +472,34 @@ test_svc_controls_services() {
 	assertFalse "its socket is gone" "[ -e '$R/run/mocker-init/control' ]"
 }
 
+# Two web servers as services: one restarted with svc -r, the other
+# serves all along.
+test_svc_restart_of_one_web_server_while_the_other_serves() {
+	local u init p1 p2 first i fails=0
+	p1=$("$HELPERS/netecho" free tcp)
+	p2=$("$HELPERS/netecho" free tcp)
+	mkdir -p "$R/www"
+	echo hello > "$R/www/index.html"
+	service web1 "echo \$\$ >> /tmp/web1.pids; exec httpd -f -h /www -p 127.0.0.1:$p1"
+	service web2 "exec httpd -f -h /www -p 127.0.0.1:$p2"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$p1) 2>/dev/null" || fail "web1 serves"
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$p2) 2>/dev/null" || fail "web2 serves"
+	first=$(head -n 1 "$R/tmp/web1.pids")
+	svc -r web1
+	for i in $(seq 20); do
+		chroot "$R" wget -q -O /dev/null "http://127.0.0.1:$p2/" || fails=$((fails + 1))
+	done
+	assertEquals "web2 answered every request meanwhile" 0 "$fails"
+	wait_for 5 file_lines "$R/tmp/web1.pids" 2 || fail "web1 restarted"
+	assertNotEquals "a new web1" "$first" "$(tail -n 1 "$R/tmp/web1.pids")"
+	wait_until 5 '[ "$(chroot "$R" wget -q -O - "http://127.0.0.1:$p1/")" = hello ]' || fail "web1 serves again"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	rm -rf "$R/www"
+}
+
 # A socket planted where the init's should be, by a user who is not root
 # (a /run others may write): svc does not take its answer.
 test_svc_refuses_a_socket_that_is_not_roots() {
