@@ -25,8 +25,8 @@
  * above the ones a service is given (its notification-fd is below). */
 #define FD_OWN 64
 
-/* How long a child may take from fork to exec. */
-#define SPAWN_WAIT_MS 3000
+/* How often a child that has not reached its exec is looked at. */
+#define SPAWN_WAIT_MS 1000
 
 /* The control channel: a path socket in a directory only root may enter
  * (an abstract socket would be shared with the host under --net host). */

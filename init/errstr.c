@@ -36,7 +36,6 @@ static const char table[] =
 	E(ENOSYS, "Function not implemented")
 	E(ELOOP, "Symbolic link loop")
 	E(ENOTSUP, "Not supported")
-	E(ETIMEDOUT, "Timed out")
 	"";
 
 const char *

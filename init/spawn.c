@@ -144,24 +144,23 @@ prepare_child(const struct spawn *sp, struct spawn_error *e)
 pid_t
 spawn(const struct spawn *sp, struct spawn_error *e)
 {
-	int pipefd[2], low;
+	struct pollfd p;
+	siginfo_t si;
+	int pipefd[2], high;
 	pid_t pid;
 	ssize_t n;
 
 	e->stage = STAGE_NONE;
-	/* the write end above FD_OWN: a service's notification fd, below it,
-	 * cannot replace it in the child */
-	if (sys_pipe2(pipefd, O_CLOEXEC) < 0)
-		goto fail;
-	low = pipefd[1];
-	pipefd[1] = (int)syscall(SYS_fcntl, low, F_DUPFD_CLOEXEC, FD_OWN);
-	close(low);
-	if (pipefd[1] < 0) {
-		close(pipefd[0]);
-fail:
+	if (sys_pipe2(pipefd, O_CLOEXEC) < 0) {
 		e->stage = STAGE_FORK;
 		e->err = errno;
 		return -1;
+	}
+	/* the write end above FD_OWN when it can be: a service's notification
+	 * fd, below it, cannot replace it in the child */
+	if ((high = (int)syscall(SYS_fcntl, pipefd[1], F_DUPFD_CLOEXEC, FD_OWN)) > 0) {
+		close(pipefd[1]);
+		pipefd[1] = high;
 	}
 	pid = sys_fork();
 	if (pid < 0) {
@@ -187,19 +186,19 @@ fail:
 	}
 	close(pipefd[1]);
 	setpgid(pid, pid); /* the child may have exec'd already: EACCES is fine */
-	/* Not forever: once it runs as the service's user, a process of that
-	 * user could stop it before its exec, and PID 1 with it. */
-	n = -1;
-	if (poll(&(struct pollfd){ .fd = pipefd[0], .events = POLLIN }, 1, SPAWN_WAIT_MS) > 0)
-		n = read(pipefd[0], e, sizeof *e);
+	/* Once it runs as a service's user, a process of that user could stop
+	 * it before its exec, and PID 1 with it: a child found stopped is
+	 * killed (its end is then reaped as any other). A slow one is waited
+	 * for. */
+	p.fd = pipefd[0];
+	p.events = POLLIN;
+	while (poll(&p, 1, SPAWN_WAIT_MS) <= 0)
+		if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
+			kill(pid, SIGKILL);
+	n = read(pipefd[0], e, sizeof *e);
 	close(pipefd[0]);
-	if (n >= 0 && n != (ssize_t)sizeof *e)
-		return pid; /* EOF: exec succeeded */
-	if (n < 0) {
-		kill(pid, SIGKILL);
-		e->stage = STAGE_EXEC;
-		e->err = ETIMEDOUT;
-	}
+	if (n != (ssize_t)sizeof *e)
+		return pid; /* EOF: exec succeeded, or it was killed */
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (sp->terminal)

@@ -170,7 +170,8 @@ spawn_build_env(struct env *env, const struct spawn *sp, pid_t self)
 				return -1;
 			continue;
 		}
-		put(env, v, 0);
+		/* as it is, duplicates too: only what we add replaces */
+		env->v[env->n++] = v;
 	}
 	if (sp->creds) {
 		char *h = env->pool + env->used;

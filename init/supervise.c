@@ -178,7 +178,7 @@ start(struct supervisor *s, struct service *v)
 		return;
 	}
 	service_spawn(s, v, &sp);
-	if (v->notification_fd >= 0) {
+	if (v->notification_fd > 0) { /* 3 to 63; 0 or -1: none */
 		if (sys_pipe2(nfd, O_CLOEXEC | O_NONBLOCK) == 0) {
 			nfd[0] = fd_own(nfd[0]);
 			nfd[1] = fd_own(nfd[1]);
@@ -203,7 +203,7 @@ start(struct supervisor *s, struct service *v)
 	v->check_at = v->check_ms ? v->started_ms + (long long)v->check_ms : 0;
 	v->check_fails = 0;
 	say_info("started '%s' as pid %d", v->name, (int)pid);
-	if (v->notification_fd < 0)
+	if (v->notification_fd <= 0)
 		svc_ready(s, v);
 }
 
