@@ -11,18 +11,6 @@
 
 static int sigfd; /* 0: none yet, as ctl in control.c */
 
-int
-fd_own(int fd)
-{
-	int high;
-
-	if (fd < 0)
-		return -1;
-	high = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, FD_OWN);
-	close(fd);
-	return high;
-}
-
 /* A service's notification-fd: ready at its first newline (s6). */
 static void
 readiness(struct supervisor *s, struct service *v)

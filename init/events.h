@@ -9,7 +9,4 @@
  * Returns the signal that arrived, or 0. */
 int events_wait(struct supervisor *s, long long timeout_ms);
 
-/* fd moved to FD_OWN or above (close-on-exec); -1 with errno. */
-int fd_own(int fd);
-
 #endif

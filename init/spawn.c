@@ -141,12 +141,23 @@ prepare_child(const struct spawn *sp, struct spawn_error *e)
 	}
 }
 
+int
+fd_own(int fd)
+{
+	int high = fd < 0 ? -1 : (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, FD_OWN);
+
+	if (high < 0)
+		return fd;
+	close(fd);
+	return high;
+}
+
 pid_t
 spawn(const struct spawn *sp, struct spawn_error *e)
 {
 	struct pollfd p;
 	siginfo_t si;
-	int pipefd[2], high;
+	int pipefd[2];
 	pid_t pid;
 	ssize_t n;
 
@@ -156,12 +167,8 @@ spawn(const struct spawn *sp, struct spawn_error *e)
 		e->err = errno;
 		return -1;
 	}
-	/* the write end above FD_OWN when it can be: a service's notification
-	 * fd, below it, cannot replace it in the child */
-	if ((high = (int)syscall(SYS_fcntl, pipefd[1], F_DUPFD_CLOEXEC, FD_OWN)) > 0) {
-		close(pipefd[1]);
-		pipefd[1] = high;
-	}
+	/* a service's notification fd cannot replace the write end then */
+	pipefd[1] = fd_own(pipefd[1]);
 	pid = sys_fork();
 	if (pid < 0) {
 		e->stage = STAGE_FORK;

@@ -37,6 +37,11 @@ struct spawn_error {
 extern ksigset spawn_mask;
 extern ksigset spawn_ignored;
 
+/* fd moved to FD_OWN or above (close-on-exec), out of the way of the
+ * descriptors a child is given; fd itself when it cannot be (a limit on
+ * descriptors of 64 or less), -1 when it is -1. */
+int fd_own(int fd);
+
 /* Forks and execs; returns the pid, or -1 with *e filled in (the child, if
  * any, has been reaped). */
 pid_t spawn(const struct spawn *sp, struct spawn_error *e);
