@@ -9,7 +9,7 @@
 
 struct closing {
 	int lowest;
-	int dir;
+	int dir, keep;
 };
 
 static int
@@ -20,17 +20,21 @@ close_one(const char *name, unsigned char type, void *ctx)
 
 	(void)type;
 	if (parse_ulong(name, 1UL << 30, &fd) == 0 && (int)fd >= c->lowest &&
-	    (int)fd != c->dir)
+	    (int)fd != c->dir && (int)fd != c->keep)
 		close((int)fd);
 	return 0;
 }
 
 void
-fds_close_from(int lowest)
+fds_close_from(int lowest, int keep)
 {
-	struct closing c = { .lowest = lowest };
+	struct closing c = { .lowest = lowest, .keep = keep };
 
-	if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0)
+	if (keep < lowest)
+		keep = c.keep = -1;
+	if ((keep < 0 || keep == lowest ||
+	     syscall(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0) == 0) &&
+	    syscall(SYS_close_range, (unsigned)(keep < 0 ? lowest : keep + 1), ~0U, 0) == 0)
 		return;
 	/* A kernel without close_range (before 5.9): close what is listed. */
 	if ((c.dir = sys_open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)

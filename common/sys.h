@@ -33,6 +33,13 @@ sys_setresuid(uid_t uid)
 	return (int)syscall(SYS_setresuid, uid, uid, uid);
 }
 
+/* musl's prctl is variadic: its five arguments are read in any case */
+static inline int
+sys_prctl(int op, unsigned long arg)
+{
+	return (int)syscall(SYS_prctl, op, arg, 0, 0, 0);
+}
+
 static inline int
 sys_faccessat(int dirfd, const char *path, int mode)
 {

@@ -21,17 +21,34 @@ static int ctl;
 /* CONTROL_DIR, root's alone: made, or taken only when it is root's and a
  * directory (never through a link the image planted). */
 void
-control_open(void)
+unix_addr(struct sockaddr_un *a, const char *path)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = CONTROL_SOCKET };
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	strcpy(a->sun_path, path);
+}
+
+int
+control_dir(void)
+{
 	struct stat st;
 
 	mkdir("/run", 0755);
 	mkdir(CONTROL_DIR, 0700);
 	if (syscall(SYS_newfstatat, -100, CONTROL_DIR, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISDIR(st.st_mode) || st.st_uid != 0 || chmod(CONTROL_DIR, 0700) < 0) {
+	    !S_ISDIR(st.st_mode) || st.st_uid != 0 || chmod(CONTROL_DIR, 0700) < 0)
+		return -1;
+	return 0;
+}
+
+void
+control_open(void)
+{
+	struct sockaddr_un a;
+
+	unix_addr(&a, CONTROL_SOCKET);
+	if (control_dir() < 0)
 		goto fail;
-	}
 	unlink(CONTROL_SOCKET); /* left by an earlier run on this root */
 	ctl = sys_socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (ctl > 0 && bind(ctl, (struct sockaddr *)&a, sizeof a) == 0 && listen(ctl, 8) == 0)
@@ -49,13 +66,10 @@ control_close(void)
 		unlink(CONTROL_SOCKET);
 }
 
-void
-control_poll(struct pollfd *p, int *n)
+int
+control_fd(void)
 {
-	if (ctl > 0) {
-		p[*n].fd = ctl;
-		p[(*n)++].events = POLLIN;
-	}
+	return ctl;
 }
 
 static char *
@@ -131,14 +145,12 @@ request(struct supervisor *s, int c)
 }
 
 void
-control_handle(struct supervisor *s, const struct pollfd *p, int n)
+control_accept(struct supervisor *s)
 {
-	int k, c;
+	int c = sys_accept4(ctl, SOCK_CLOEXEC);
 
-	for (k = 0; k < n; k++)
-		if (p[k].revents && p[k].fd == ctl && ctl > 0 &&
-		    (c = sys_accept4(ctl, SOCK_CLOEXEC)) >= 0) {
-			request(s, c);
-			close(c);
-		}
+	if (c >= 0) {
+		request(s, c);
+		close(c);
+	}
 }

@@ -4,17 +4,24 @@
 #ifndef MOCKER_INIT_CONTROL_H
 #define MOCKER_INIT_CONTROL_H
 
-#include <poll.h>
+#include <sys/un.h>
 
 #include "supervise.h"
+
+/* a = the path socket at path (shorter than sun_path). An initializer
+ * would cost the init a 110-byte template per use. */
+void unix_addr(struct sockaddr_un *a, const char *path);
+
+/* Makes CONTROL_DIR, or takes it when it is root's and no link; 0 or -1. */
+int control_dir(void);
 
 /* Opens the channel (services mode). A failure is a warning: svc then
  * cannot reach the init. */
 void control_open(void);
 
-/* Adds the channel to p[*n]; answers a request when poll found one. */
-void control_poll(struct pollfd *p, int *n);
-void control_handle(struct supervisor *s, const struct pollfd *p, int n);
+/* The channel's socket (0: none), and answering a request on it. */
+int control_fd(void);
+void control_accept(struct supervisor *s);
 
 /* Removes the channel's path. */
 void control_close(void);

@@ -6,6 +6,7 @@
 #include "mocker.h"
 
 #define PROG "mocker-init"
+#define SEE_HELP " (see " PROG " --help)" /* ends a usage error */
 
 /* Exit status of mocker-init itself (the payload's own status otherwise),
  * besides EXIT_SETUP, EXIT_NOEXEC and EXIT_NOTFOUND. */
@@ -32,6 +33,8 @@
  * (an abstract socket would be shared with the host under --net host). */
 #define CONTROL_DIR      "/run/mocker-init"
 #define CONTROL_SOCKET   CONTROL_DIR "/control"
+#define PROBE_TIMEOUT_MS 10000 /* probe -T */
+#define NOTIFY_PATH      CONTROL_DIR "/notify" /* the services' NOTIFY_SOCKET */
 
 #define SERVICES_MAX_REPLY 8192 /* svc -l: 32 lines of at most 128 bytes, a header */
 

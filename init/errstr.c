@@ -36,6 +36,11 @@ static const char table[] =
 	E(ENOSYS, "Function not implemented")
 	E(ELOOP, "Symbolic link loop")
 	E(ENOTSUP, "Not supported")
+	E(ECONNREFUSED, "Connection refused")
+	E(ECONNRESET, "Connection reset by peer")
+	E(ETIMEDOUT, "Operation timed out")
+	E(ENETUNREACH, "Network unreachable")
+	E(EHOSTUNREACH, "Host is unreachable")
 	"";
 
 const char *

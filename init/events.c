@@ -7,9 +7,31 @@
 #include "control.h"
 #include "defaults.h"
 #include "events.h"
+#include "logs.h"
+#include "notify.h"
 #include "sig.h"
 
 static int sigfd; /* 0: none yet, as ctl in control.c */
+
+/* What a descriptor of the poll set is for; with a service's index in the
+ * low byte of its tag. */
+enum { W_CONTROL = 1, W_NOTIFY, W_READY, W_STDOUT, W_STDERR, W_STREAM };
+
+struct watch {
+	struct pollfd p[4 + 3 * SERVICES_MAX];
+	unsigned short tag[4 + 3 * SERVICES_MAX];
+	int n;
+};
+
+static void
+watch(struct watch *w, int fd, short events, int tag)
+{
+	if (fd > 0) { /* 0 or -1: none */
+		w->p[w->n].fd = fd;
+		w->p[w->n].events = events;
+		w->tag[w->n++] = (unsigned short)tag;
+	}
+}
 
 /* A service's notification-fd: ready at its first newline (s6). */
 static void
@@ -39,33 +61,51 @@ readiness(struct supervisor *s, struct service *v)
 int
 events_wait(struct supervisor *s, long long timeout_ms)
 {
-	struct pollfd p[4 + SERVICES_MAX];
+	struct watch w = { .n = 1 };
 	unsigned char info[128]; /* a signalfd_siginfo */
-	int n = 1, i, k;
+	int ok[2], logs, i, k;
 
-	control_poll(p, &n);
-	for (i = 0; i < s->n; i++)
-		if (s->svc[i].ready_fd > 0) {
-			p[n].fd = s->svc[i].ready_fd;
-			p[n++].events = POLLIN;
-		}
+	watch(&w, control_fd(), POLLIN, W_CONTROL << 8);
+	watch(&w, notify_fd(), POLLIN, W_NOTIFY << 8);
+	/* a stream that cannot take more (a slow reader): wait for it, and
+	 * leave its pipes unread */
+	if ((logs = logs_writable(s, ok)))
+		for (k = 0; k < 2; k++)
+			if (!ok[k])
+				watch(&w, 1 + k, POLLOUT, W_STREAM << 8);
+	for (i = 0; i < s->n; i++) {
+		watch(&w, s->svc[i].ready_fd, POLLIN, W_READY << 8 | i);
+		for (k = 0; k < 2 && logs; k++)
+			if (ok[k])
+				watch(&w, s->svc[i].log_fd[k][0], POLLIN, (W_STDOUT + k) << 8 | i);
+	}
 	/* Signals only (a single command): one system call per signal */
-	if (n == 1 || sigfd <= 0) {
+	if (w.n == 1 || sigfd <= 0) {
 		ksigset all = ~0ULL;
-		if (n == 1 || (sigfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof all,
-		                                    O_CLOEXEC | O_NONBLOCK)) < 0)
+		if (w.n == 1 || (sigfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof all,
+		                                      O_CLOEXEC | O_NONBLOCK)) < 0)
 			return sig_wait(timeout_ms);
 	}
-	p[0].fd = sigfd;
-	p[0].events = POLLIN;
-	if (poll(p, (nfds_t)n, timeout_ms < 0 ? -1 : timeout_ms > 1 << 30 ? 1 << 30 : (int)timeout_ms) <= 0)
+	w.p[0].fd = sigfd;
+	w.p[0].events = POLLIN;
+	if (poll(w.p, (nfds_t)w.n, timeout_ms < 0 ? -1 : timeout_ms > 1 << 30 ? 1 << 30 : (int)timeout_ms) <= 0)
 		return 0;
-	control_handle(s, p, n);
-	for (k = 1; k < n; k++)
-		for (i = 0; i < s->n; i++)
-			if (p[k].revents && p[k].fd == s->svc[i].ready_fd)
-				readiness(s, &s->svc[i]);
-	if (p[0].revents && read(sigfd, info, sizeof info) == sizeof info)
+	for (k = 1; k < w.n; k++) {
+		struct service *v = &s->svc[i = w.tag[k] & 255];
+		int what = w.tag[k] >> 8, fd = w.p[k].fd;
+		/* what an earlier one did may have closed fd, or reused it */
+		if (!w.p[k].revents)
+			continue;
+		if (what == W_CONTROL)
+			control_accept(s);
+		else if (what == W_NOTIFY)
+			notify_read(s);
+		else if (what == W_READY && fd == v->ready_fd)
+			readiness(s, v);
+		else if (what != W_STREAM && fd == v->log_fd[what - W_STDOUT][0])
+			logs_read(s, i, what - W_STDOUT, 0);
+	}
+	if (w.p[0].revents && read(sigfd, info, sizeof info) == sizeof info)
 		return (int)*(unsigned *)info; /* ssi_signo */
 	return 0;
 }

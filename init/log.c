@@ -55,7 +55,8 @@ vsay(int level, const char *fmt, va_list ap, int err)
 
 	if (level > log_verbosity && level != LOG_ERROR)
 		return;
-	line_str(&l, PROG ": ");
+	if (level != LOG_OUT)
+		line_str(&l, PROG ": ");
 	if (level == LOG_WARN)
 		line_str(&l, "warning: ");
 	for (; *fmt; fmt++) {
@@ -73,7 +74,7 @@ vsay(int level, const char *fmt, va_list ap, int err)
 		}
 	}
 	l.buf[l.len++] = '\n';
-	write_all(2, l.buf, l.len);
+	write_all(level == LOG_OUT ? 1 : 2, l.buf, l.len);
 }
 
 void

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum { LOG_OUT = -1, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 extern int log_verbosity;
 
@@ -17,6 +17,8 @@ extern int log_verbosity;
 __attribute__((format(printf, 2, 3))) void log_say(int level, const char *fmt, ...);
 #define say_error(...) log_say(LOG_ERROR, __VA_ARGS__)
 #define say_warn(...)  log_say(LOG_WARN, __VA_ARGS__)
+/* A command's output: on stdout, without the prefix. */
+#define say_out(...)   log_say(LOG_OUT, __VA_ARGS__)
 /* The level is checked before the arguments are evaluated: debug lines cost
  * nothing on the signal path when they are off. */
 #define say_info(...) \

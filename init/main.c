@@ -88,6 +88,8 @@ main(int argc, char **argv)
 	 * runs with --) */
 	if (argc > 1 && strcmp(argv[1], "svc") == 0)
 		return svc_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "probe") == 0)
+		return probe_main(argc - 1, argv + 1);
 	options_parse(&opts, argc, argv);
 	if (opts.launcher_signals) {
 		/* mocker's launcher kept every signal blocked across our exec
@@ -96,7 +98,7 @@ main(int argc, char **argv)
 		spawn_mask = opts.payload_mask;
 		spawn_ignored = opts.payload_ignored;
 		/* run from a sealed copy in memory: "memfd:..." is no name */
-		prctl(PR_SET_NAME, "init");
+		sys_prctl(PR_SET_NAME, (unsigned long)"init");
 	}
 	sup.o = &opts;
 	if (sys_getcwd(cwd, sizeof cwd) > 0 && cwd[0] == '/')
@@ -105,7 +107,7 @@ main(int argc, char **argv)
 
 	/* Setup: any failure is fatal, before anything runs. */
 	if (opts.pdeathsig) {
-		if (prctl(PR_SET_PDEATHSIG, opts.pdeathsig) < 0)
+		if (sys_prctl(PR_SET_PDEATHSIG, (unsigned long)opts.pdeathsig) < 0)
 			die(EXIT_SETUP, "cannot set the parent-death signal: %m");
 		if (getppid() != parent) /* it died before we asked */
 			die(EXIT_SETUP, "the parent is gone");
@@ -132,7 +134,7 @@ main(int argc, char **argv)
 		return spawn_report(opts.argv[0], &e);
 	}
 	/* Orphans of our subtree come to us when we are not PID 1 (tini -s). */
-	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+	if (getpid() != 1 && sys_prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die(EXIT_SETUP, "cannot become a subreaper: %m");
 	sup.terminal = !sup.services_mode && !opts.pause && spawn_have_terminal();
 	return supervise(&sup);

@@ -14,14 +14,14 @@
 
 static const char help[] =
 SYNOPSIS "\n"
-"       " PROG " svc [-u|-d|-r|-k|-s SIG] NAME | svc -l\n"
+"       " PROG " svc -u|-d|-r|-k|-s SIG NAME | svc -l\n"
+"       " PROG " probe [-T SECONDS] tcp HOST:PORT | http URL [STATUS] | exec CMD...\n"
 "PID 1 for containers; services in " SERVICES_DIR ".\n"
-"  -H NAME hostname, -t SECONDS grace (5), -g signal the group,\n"
-"  -p SIG parent-death signal, -e CODE as 0, -r FROM:TO (TO=0 drops),\n"
-"  -x exec, -R no|on-failure[:N]|always, -u USER[:GROUP], -P pause,\n"
-"  -s, -w, -v, -V, -l license, -h; --no-proc, --services DIR,\n"
-"  --env-from-files. Exit: the payload's, 128+N for signal N; 2 usage;\n"
-"  125 setup. See mocker-init(8). MIT license.\n";
+"  -H NAME hostname, -t SECONDS grace (5), -g signal the group, -p SIG\n"
+"  parent-death signal, -e CODE as 0, -r FROM:TO (TO=0 drops), -x exec,\n"
+"  -R no|on-failure[:N]|always, -u USER[:GROUP], -P pause, -s, -w, -v, -V,\n"
+"  -l license, -h; --no-proc, --services DIR, --env-from-files. Exit: the\n"
+"  payload's, 128+N for signal N; 2 usage; 125 setup. See mocker-init(8).\n";
 
 enum id {
 	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,
@@ -63,7 +63,7 @@ static const struct opt {
 void
 usage_error(const char *what, const char *arg, const char *why)
 {
-	die(EXIT_USAGE, "%s%s%s%s%s; " SYNOPSIS " (see --help)",
+	die(EXIT_USAGE, "%s%s%s%s%s; " SYNOPSIS SEE_HELP,
 	    what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", why);
 }
 

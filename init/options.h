@@ -11,8 +11,6 @@ struct options {
 	int no_proc;                 /* --no-proc */
 	int pgroup;                  /* -g: signal the payload's process group */
 	int pdeathsig;               /* -p: the init's own parent-death signal */
-	unsigned char expect[32];    /* -e: exit codes reported as 0, a bitmap */
-	unsigned char rewrite[SIG_MAX + 1]; /* -r: forwarded signal map; 0 drops */
 	unsigned long long grace_ms; /* -t: shutdown grace period */
 	int exec;                    /* -x: exec the payload, no supervision */
 	int warn_reap;               /* -w */
@@ -26,6 +24,8 @@ struct options {
 	ksigset payload_mask;        /* the payload's signal mask */
 	ksigset payload_ignored;     /* and the signals it ignores */
 	char **argv;                 /* the payload, or NULL */
+	unsigned char expect[32];    /* -e: exit codes reported as 0, a bitmap */
+	unsigned char rewrite[SIG_MAX + 1]; /* -r: forwarded signal map; 0 drops */
 };
 
 /* Prints "WHAT 'ARG'WHY; usage: ..." (ARG may be NULL) and exits

@@ -154,6 +154,8 @@ add_service(const char *name, unsigned char type, void *ctx)
 	v->down = has_file(l->dirfd, name, "down", F_OK);
 	v->essential = has_file(l->dirfd, name, "essential", F_OK);
 	v->has_env = has_file(l->dirfd, name, "env", X_OK);
+	v->log_prefix = has_file(l->dirfd, name, "log-prefix", F_OK);
+	v->notify = has_file(l->dirfd, name, "notify", F_OK);
 	load_settings(v, l->dirfd);
 	return 0;
 }

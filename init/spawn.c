@@ -124,12 +124,15 @@ exec_with_env(const struct spawn *sp, pid_t self, struct spawn_error *e)
 static void
 prepare_child(const struct spawn *sp, struct spawn_error *e)
 {
-	/* the source is close-on-exec (and above FD_OWN), its copy is not */
-	if (sp->fd_to && dup2(sp->fd_from, sp->fd_to) < 0) {
-		e->stage = STAGE_FORK;
-		e->err = errno;
-		return;
-	}
+	int k;
+
+	/* the sources are close-on-exec (and above FD_OWN), their copies not */
+	for (k = 0; k < SPAWN_FDS; k++)
+		if (sp->fd_to[k] && dup2(sp->fd_from[k], sp->fd_to[k]) < 0) {
+			e->stage = STAGE_FORK;
+			e->err = errno;
+			return;
+		}
 	if (sp->cwd && chdir(sp->cwd) < 0) {
 		e->stage = STAGE_CHDIR;
 		e->err = errno;

@@ -8,19 +8,24 @@
 #include "passwd.h"
 #include "sig.h"
 
+#define SPAWN_FDS 3
+
 struct spawn {
 	char *const *argv;
 	const char *cwd;           /* chdir here first, or NULL */
 	const struct creds *creds; /* switch to these first, or NULL */
 	int terminal;              /* make it the terminal's foreground group */
 	const char *envdir;        /* s6-envdir rules, relative to cwd, or NULL */
-	int fd_from, fd_to;        /* a service's notification fd: fd_from
-	                            * becomes fd_to (0: none) */
+	int fd_from[SPAWN_FDS];    /* fd_from[k] becomes fd_to[k] (0: none): */
+	int fd_to[SPAWN_FDS];      /* a notification fd, a log-prefix's 1, 2 */
 };
 
 /* NAME_FILE=PATH in the environment becomes NAME=<PATH's contents>
  * (--env-from-files). */
 extern int spawn_env_files;
+
+/* "NOTIFY_SOCKET=PATH" every child gets, or NULL (notify.c). */
+extern const char *spawn_notify;
 
 
 /* What failed in the child before it became the payload. */

@@ -10,6 +10,8 @@
 #include "events.h"
 #include "fds.h"
 #include "log.h"
+#include "logs.h"
+#include "notify.h"
 #include "num.h"
 #include "shutdown.h"
 #include "sig.h"
@@ -58,6 +60,7 @@ stop_all(struct supervisor *s)
 	int i;
 
 	s->stopping = 1;
+	notify_stopping();
 	for (i = 0; i < s->n; i++) {
 		s->svc[i].restart_at = 0;
 		s->svc[i].waiting = 0;
@@ -178,13 +181,14 @@ start(struct supervisor *s, struct service *v)
 		return;
 	}
 	service_spawn(s, v, &sp);
+	logs_open(v, &sp);
 	if (v->notification_fd > 0) { /* 3 to 63; 0 or -1: none */
 		if (sys_pipe2(nfd, O_CLOEXEC | O_NONBLOCK) == 0) {
 			nfd[0] = fd_own(nfd[0]);
 			nfd[1] = fd_own(nfd[1]);
 		}
-		sp.fd_from = nfd[1];
-		sp.fd_to = v->notification_fd;
+		sp.fd_from[0] = nfd[1];
+		sp.fd_to[0] = v->notification_fd;
 	}
 	v->started_ms = mono_ms();
 	pid = spawn(&sp, &e);
@@ -203,7 +207,7 @@ start(struct supervisor *s, struct service *v)
 	v->check_at = v->check_ms ? v->started_ms + (long long)v->check_ms : 0;
 	v->check_fails = 0;
 	say_info("started '%s' as pid %d", v->name, (int)pid);
-	if (v->notification_fd <= 0)
+	if (v->notification_fd <= 0 && !v->notify)
 		svc_ready(s, v);
 }
 
@@ -226,6 +230,7 @@ svc_ready(struct supervisor *s, struct service *v)
 	v->ready = 1;
 	say_info("'%s' is ready", v->name);
 	start_waiting(s);
+	notify_ready(s);
 }
 
 void
@@ -597,12 +602,13 @@ int
 supervise(struct supervisor *s)
 {
 	struct service *payload = &s->svc[0];
-	int i, code;
+	int i, code, keep;
 
 	for (i = 0; i < s->n; i++)
 		s->svc[i].delay_ms = BACKOFF_MIN_MS;
 	if (s->services_mode)
 		control_open();
+	keep = notify_open(s->services_mode);
 	if (!s->services_mode && !s->o->pause) {
 		struct spawn sp = { .argv = payload->argv, .cwd = s->cwd,
 		                    .creds = s->creds, .terminal = s->terminal };
@@ -626,7 +632,7 @@ supervise(struct supervisor *s)
 	 * needs them again; and we leave the directory so we pin no mount.
 	 */
 	if (!s->services_mode && payload->policy == RESTART_NO)
-		fds_close_from(3);
+		fds_close_from(3, keep);
 	if (chdir("/") < 0)
 		say_warn("cannot change directory to /: %m");
 
@@ -645,7 +651,10 @@ supervise(struct supervisor *s)
 		start_due(s);
 	}
 	code = exit_status(s);
+	notify_stopping();
 	shutdown_rest(s->o->grace_ms, payload->pgrp, s->o->warn_reap);
+	logs_flush(s);
 	control_close();
+	notify_close();
 	return code;
 }

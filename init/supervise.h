@@ -11,52 +11,53 @@
 #define CHECK_FAILS_MAX 3 /* consecutive failed checks before a restart */
 
 struct service {
-	char name[64];          /* for messages */
-	char *const *argv;      /* the payload's, or {"./run"} */
-	char dir[512];          /* a service's directory: its cwd; "" for the payload */
-	int has_finish;         /* ./finish is executable */
-	int policy;             /* enum restart_policy */
-	unsigned long restart_max; /* on-failure:N, 0 = no limit */
+	/* the fields used most come first: an offset below 128 is one byte
+	 * of each instruction (the init's size is its budget) */
 	pid_t pid;              /* the running ./run or payload, or 0 */
 	pid_t pgrp;             /* its process group, kept after it ends */
 	pid_t finish_pid;       /* the running ./finish, or 0 */
+	pid_t check_pid;
 	int status;             /* last wait status */
 	int ran;                /* it has ended at least once: status is real */
-	long long started_ms;
-	long long restart_at;   /* when to start again, 0 for never */
-	long long kill_at;      /* being stopped: when its group gets SIGKILL */
+	int ready;
+	int ready_fd;           /* our end of its notification pipe; 0 or -1: none */
 	int draining;           /* its main process ended, its group not yet */
-	unsigned long delay_ms; /* the next backoff */
-	unsigned long restarts;
-
-	/* the service's own files (services.c) */
-	int down_signal;        /* ./down-signal, SIGTERM */
-	unsigned long long kill_ms; /* ./timeout-kill, else the init's grace */
-	int essential;          /* ./essential: its end is the container's */
-	int has_env;            /* ./env/ */
-	int has_creds;          /* ./user */
-	struct creds creds;
-	int notification_fd;    /* ./notification-fd, or -1 */
-	unsigned long needs;    /* ./needs, as a bitmap of indexes */
-	unsigned long check_ms; /* ./check: its interval, 0 for none */
-	char check_cmd[256];
-
-	/* state */
 	int down;               /* wanted down: not started, not restarted */
 	int waiting;            /* to start once what it needs is ready */
 	int restart_now;        /* stopped to be restarted at once */
-	int ready;
-	int ready_fd;           /* our end of its notification pipe; 0 or -1: none */
-	pid_t check_pid;
+	int policy;             /* enum restart_policy */
+	int down_signal;        /* ./down-signal, SIGTERM */
+	int essential;          /* ./essential: its end is the container's */
+	int notification_fd;    /* ./notification-fd, or -1 */
+	long long restart_at;   /* when to start again, 0 for never */
+	long long kill_at;      /* being stopped: when its group gets SIGKILL */
 	long long check_at;
+	long long started_ms;
 	int check_fails;
+	int has_finish;         /* ./finish is executable */
+	int has_env;            /* ./env/ */
+	int has_creds;          /* ./user */
+	int log_prefix;         /* ./log-prefix: "[name] " before each line */
+	int notify;             /* ./notify: ready at its READY=1 (sd_notify) */
+	int log_fd[2][2];       /* log-prefix: its stdout's and stderr's pipes,
+	                         * kept across restarts; 0: none */
+	unsigned long restart_max; /* on-failure:N, 0 = no limit */
+	unsigned long delay_ms; /* the next backoff */
+	unsigned long restarts;
+	unsigned long long kill_ms; /* ./timeout-kill, else the init's grace */
+	unsigned long needs;    /* ./needs, as a bitmap of indexes */
+	unsigned long check_ms; /* ./check: its interval, 0 for none */
+	char *const *argv;      /* the payload's, or {"./run"} */
+	char name[64];          /* for messages */
+	char dir[512];          /* a service's directory: its cwd; "" for the payload */
+	char check_cmd[256];
+	struct creds creds;
 };
 
 struct supervisor {
 	const struct options *o;
 	const struct creds *creds;  /* -u, or NULL */
 	const char *cwd;            /* the caller's directory, for restarts */
-	struct service svc[SERVICES_MAX];
 	int n;
 	int services_mode;
 	int stopping;               /* SIGTERM/SIGINT: no more restarts */
@@ -64,6 +65,7 @@ struct supervisor {
 	int self_stopped;           /* we stopped ourselves after a ^Z */
 	int stop_forwarded;         /* we sent the payload its last stop signal */
 	int exit_code;              /* an essential service's end */
+	struct service svc[SERVICES_MAX];
 };
 
 /* Starts what s holds and supervises until it is done; then shuts the rest

@@ -6,17 +6,16 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "control.h"
 #include "defaults.h"
 #include "log.h"
 #include "sig.h"
 #include "sys.h"
 
-static const char usage[] = "; usage: " PROG " svc [-u|-d|-r|-k|-s SIG] NAME | svc -l";
-
 int
 svc_main(int argc, char **argv)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = CONTROL_SOCKET };
+	struct sockaddr_un a;
 	char req[96] = "", out[SERVICES_MAX_REPLY];
 	const char *op = argc > 1 ? argv[1] : "";
 	int list = strcmp(op, "-l") == 0, sig = strcmp(op, "-s") == 0, fd;
@@ -25,14 +24,15 @@ svc_main(int argc, char **argv)
 	ssize_t n;
 
 	if (op[0] != '-' || !op[1] || op[2] || !strchr("udrksl", op[1]))
-		die(EXIT_USAGE, "svc: unknown option '%s'%s", op, usage);
+		die(EXIT_USAGE, "svc: unknown option '%s'" SEE_HELP, op);
 	if (argc != 3 + sig - list || strlen(argv[argc - 1]) > 64 || strlen(argv[2 - list]) > 64 ||
 	    (sig && sig_parse(argv[2]) < 0))
-		die(EXIT_USAGE, "svc %s: expected %s%s", op,
-		    list ? "nothing more" : sig ? "SIG NAME" : "NAME", usage);
+		die(EXIT_USAGE, "svc %s: expected %s" SEE_HELP, op,
+		    list ? "nothing more" : sig ? "SIG NAME" : "NAME");
 	/* "OP[SIG] NAME", as control.c reads it */
 	strcat(strcat(strcat(strcat(req, op + 1), sig ? argv[2] : ""), " "),
 	       list ? "" : argv[argc - 1]);
+	unix_addr(&a, CONTROL_SOCKET);
 	fd = sys_socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC);
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
 		die(1, "svc: cannot reach the init at " CONTROL_SOCKET ": %m");
