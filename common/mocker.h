@@ -28,7 +28,8 @@
  * variable: nothing of it reaches the payload. Its value is two hexadecimal
  * 64-bit sets, "MASK:IGNORED".
  */
-#define INIT_SIGNALS_OPTION "--launcher-signals"
+#define INIT_SIGNALS_NAME   "launcher-signals"
+#define INIT_SIGNALS_OPTION "--" INIT_SIGNALS_NAME
 
 /* Marks a mocker-init binary: the launcher looks for it in an image's
  * /sbin/init before it uses INIT_SIGNALS_OPTION there. */

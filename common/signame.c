@@ -24,17 +24,6 @@ static const struct { unsigned char num; char name[7]; } names[] = {
 #define KSIGRTMIN 32
 
 static int
-upper_eq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char c = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
-		if (c != *b)
-			return 0;
-	}
-	return *a == *b;
-}
-
-static int
 upper_prefix(const char *s, const char *prefix)
 {
 	for (; *prefix; s++, prefix++) {
@@ -43,6 +32,12 @@ upper_prefix(const char *s, const char *prefix)
 			return 0;
 	}
 	return 1;
+}
+
+static int
+upper_eq(const char *s, const char *name)
+{
+	return upper_prefix(s, name) && !s[strlen(name)];
 }
 
 int

@@ -69,7 +69,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 	watch(&w, notify_fd(), POLLIN, W_NOTIFY << 8);
 	/* a stream that cannot take more (a slow reader): wait for it, and
 	 * leave its pipes unread */
-	if ((logs = logs_writable(s, ok)))
+	if ((logs = logs_writable(ok)))
 		for (k = 0; k < 2; k++)
 			if (!ok[k])
 				watch(&w, 1 + k, POLLOUT, W_STREAM << 8);

@@ -19,10 +19,10 @@ __attribute__((format(printf, 2, 3))) void log_say(int level, const char *fmt, .
 #define say_warn(...)  log_say(LOG_WARN, __VA_ARGS__)
 /* A command's output: on stdout, without the prefix. */
 #define say_out(...)   log_say(LOG_OUT, __VA_ARGS__)
-/* The level is checked before the arguments are evaluated: debug lines cost
- * nothing on the signal path when they are off. */
-#define say_info(...) \
-	do { if (log_verbosity >= LOG_INFO) log_say(LOG_INFO, __VA_ARGS__); } while (0)
+/* log_say checks the level: info lines (one per start and end of a
+ * process) are not worth the bytes of a check at each use. Debug lines
+ * are, on the signal path: their arguments are not evaluated when off. */
+#define say_info(...) log_say(LOG_INFO, __VA_ARGS__)
 #define say_debug(...) \
 	do { if (log_verbosity >= LOG_DEBUG) log_say(LOG_DEBUG, __VA_ARGS__); } while (0)
 

@@ -25,6 +25,7 @@
 static char line[SERVICES_MAX][2][LOG_LINE_MAX];
 static unsigned short used[SERVICES_MAX][2];
 static int dead[2]; /* stdout, stderr: nobody reads them (logs_writable) */
+static int any;     /* a service has its pipes */
 
 void
 logs_open(struct service *v, struct spawn *sp)
@@ -35,6 +36,7 @@ logs_open(struct service *v, struct spawn *sp)
 		if (!fd[k][0]) {
 			if (sys_pipe2(fd[k], O_CLOEXEC) < 0)
 				return; /* runs unprefixed */
+			any = 1;
 			fd[k][0] = fd_own(fd[k][0]);
 			fd[k][1] = fd_own(fd[k][1]);
 			/* ours only: the service's end blocks as any pipe */
@@ -87,14 +89,12 @@ logs_read(struct supervisor *s, int i, int k, int all)
 }
 
 int
-logs_writable(struct supervisor *s, int ok[2])
+logs_writable(int ok[2])
 {
 	struct pollfd o[2] = { { 1, POLLOUT, 0 }, { 2, POLLOUT, 0 } };
-	int i, k;
+	int k;
 
-	for (i = 0; i < s->n && !s->svc[i].log_fd[0][0]; i++)
-		;
-	if (i == s->n)
+	if (!any)
 		return 0;
 	poll(o, 2, 0);
 	for (k = 0; k < 2; k++) {

@@ -14,7 +14,7 @@ void logs_open(struct service *v, struct spawn *sp);
 
 /* 0 when no service prefixes; else 1, and ok[k] says whether stdout (0)
  * and stderr (1) can take more now: their pipes are read only then. */
-int logs_writable(struct supervisor *s, int ok[2]);
+int logs_writable(int ok[2]);
 
 /* Reads service i's stdout (k 0) or stderr (1) pipe once, or until it is
  * empty (all), and writes the lines it completes. */

@@ -38,8 +38,7 @@ notify_open(int services_mode)
 
 	/* a path, or "@name" for an abstract socket */
 	if (n > 1 && n < sizeof out.sun_path && (*o == '/' || *o == '@')) {
-		out.sun_family = AF_UNIX;
-		memcpy(out.sun_path, o, n);
+		unix_addr(&out, o);
 		if (*o == '@')
 			out.sun_path[0] = 0;
 		out_len = (socklen_t)(sizeof out.sun_family + n);

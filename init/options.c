@@ -16,12 +16,11 @@ static const char help[] =
 SYNOPSIS "\n"
 "       " PROG " svc -u|-d|-r|-k|-s SIG NAME | svc -l\n"
 "       " PROG " probe [-T SECONDS] tcp HOST:PORT | http URL [STATUS] | exec CMD...\n"
-"PID 1 for containers; services in " SERVICES_DIR ".\n"
+"PID 1 for containers, or for the services in " SERVICES_DIR ".\n"
 "  -H NAME hostname, -t SECONDS grace (5), -g signal the group, -p SIG\n"
-"  parent-death signal, -e CODE as 0, -r FROM:TO (TO=0 drops), -x exec,\n"
-"  -R no|on-failure[:N]|always, -u USER[:GROUP], -P pause, -s, -w, -v, -V,\n"
-"  -l license, -h; --no-proc, --services DIR, --env-from-files. Exit: the\n"
-"  payload's, 128+N for signal N; 2 usage; 125 setup. See mocker-init(8).\n";
+"  parent-death signal, -e CODE as 0, -r FROM:TO, -x exec, -R no|always|\n"
+"  on-failure[:N], -u USER[:GROUP], -P pause, -s, -w, -v, -V, -l license, -h;\n"
+"  --no-proc, --services DIR, --env-from-files. See mocker-init(8).\n";
 
 enum id {
 	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,
@@ -30,40 +29,47 @@ enum id {
 	O_ENV_FILES, O_LICENSE,
 };
 
+/* in the order of enum id: an option's index is its id */
 static const struct opt {
-	enum id id;
 	char shrt;
 	unsigned char has_arg;
 	unsigned char env; /* has a MOCKER_INIT_<LONG_NAME> variable */
-	const char *lng;
 } opts[] = {
-	{ O_HOSTNAME, 'H', 1, 1, "hostname" },
-	{ O_NO_PROC, 0, 0, 1, "no-proc" },
-	{ O_PGROUP, 'g', 0, 1, "pgroup" },
-	{ O_SUBREAPER, 's', 0, 1, "subreaper" },
-	{ O_PDEATHSIG, 'p', 1, 1, "pdeathsig" },
-	{ O_EXPECT, 'e', 1, 1, "expect" },
-	{ O_REWRITE, 'r', 1, 1, "rewrite" },
-	{ O_GRACE, 't', 1, 1, "grace" },
-	{ O_EXEC, 'x', 0, 1, "exec" },
-	{ O_RESTART, 'R', 1, 1, "restart" },
-	{ O_SERVICES, 0, 1, 1, "services" },
-	{ O_PAUSE, 'P', 0, 1, "pause" },
-	{ O_USER, 'u', 1, 1, "user" },
-	{ O_VERBOSE, 'v', 0, 0, "verbose" },
-	{ O_WARN_REAP, 'w', 0, 1, "warn-reap" },
-	{ O_VERSION, 'V', 0, 0, "version" },
-	{ O_HELP, 'h', 0, 0, "help" },
-	{ O_LAUNCHER_SIGNALS, 0, 1, 0, INIT_SIGNALS_OPTION + 2 },
-	{ O_ENV_FILES, 0, 0, 0, "env-from-files" },
-	{ O_LICENSE, 'l', 0, 0, "license" },
+	[O_HOSTNAME] = { 'H', 1, 1 },  [O_NO_PROC] = { 0, 0, 1 },
+	[O_PGROUP] = { 'g', 0, 1 },    [O_SUBREAPER] = { 's', 0, 1 },
+	[O_PDEATHSIG] = { 'p', 1, 1 }, [O_EXPECT] = { 'e', 1, 1 },
+	[O_REWRITE] = { 'r', 1, 1 },   [O_GRACE] = { 't', 1, 1 },
+	[O_EXEC] = { 'x', 0, 1 },      [O_RESTART] = { 'R', 1, 1 },
+	[O_SERVICES] = { 0, 1, 1 },    [O_PAUSE] = { 'P', 0, 1 },
+	[O_USER] = { 'u', 1, 1 },      [O_VERBOSE] = { 'v', 0, 0 },
+	[O_WARN_REAP] = { 'w', 0, 1 }, [O_VERSION] = { 'V', 0, 0 },
+	[O_HELP] = { 'h', 0, 0 },      [O_LAUNCHER_SIGNALS] = { 0, 1, 0 },
+	[O_ENV_FILES] = { 0, 0, 0 },   [O_LICENSE] = { 'l', 0, 0 },
 };
+
+/* Their long names, in the same order, one after the other: pointers
+ * would take more bytes than the names. */
+static const char longs[] =
+	"hostname\0no-proc\0pgroup\0subreaper\0pdeathsig\0expect\0rewrite\0grace\0"
+	"exec\0restart\0services\0pause\0user\0verbose\0warn-reap\0version\0help\0"
+	INIT_SIGNALS_NAME "\0env-from-files\0license";
+
+static const char *
+long_name(size_t id)
+{
+	const char *l = longs;
+
+	while (id--)
+		l += strlen(l) + 1;
+	return l;
+}
+
 #define NOPTS (sizeof opts / sizeof opts[0])
 
 void
 usage_error(const char *what, const char *arg, const char *why)
 {
-	die(EXIT_USAGE, "%s%s%s%s%s; " SYNOPSIS SEE_HELP,
+	die(EXIT_USAGE, "%s%s%s%s%s; " SYNOPSIS " (see --help)",
 	    what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", why);
 }
 
@@ -178,11 +184,11 @@ print_and_exit(const char *text, size_t len)
 
 /* Applies one option; src names it in messages (-t, --grace, or a variable). */
 static void
-apply(struct options *o, const struct opt *op, const char *arg, const char *src)
+apply(struct options *o, int id, const char *arg, const char *src)
 {
 	unsigned long n;
 
-	switch (op->id) {
+	switch (id) {
 	case O_HOSTNAME:  o->hostname = arg; break;
 	/* booleans: NULL is on (a flag, a true variable), "" off (a false one) */
 	case O_NO_PROC:   o->no_proc = !arg; break;
@@ -244,28 +250,16 @@ apply(struct options *o, const struct opt *op, const char *arg, const char *src)
 static int
 env_bool(const char *name, const char *v)
 {
-	static const char *const on[] = { "1", "yes", "true", "on" };
-	static const char *const off[] = { "", "0", "no", "false", "off" };
-	size_t i;
+	static const char words[] = "1\0yes\0true\0on\0" "0\0no\0false\0off\0";
+	const char *w;
+	int i;
 
-	for (i = 0; i < sizeof on / sizeof on[0]; i++)
-		if (strcmp(v, on[i]) == 0)
-			return 1;
-	for (i = 0; i < sizeof off / sizeof off[0]; i++)
-		if (strcmp(v, off[i]) == 0)
-			return 0;
+	if (!*v)
+		return 0;
+	for (w = words, i = 0; *w; w += strlen(w) + 1, i++)
+		if (strcmp(v, w) == 0)
+			return i < 4;
 	usage_error(name, v, ": expected 1 or 0");
-}
-
-static const struct opt *
-find_opt(enum id id)
-{
-	size_t i;
-
-	for (i = 0; i < NOPTS; i++)
-		if (opts[i].id == id)
-			break;
-	return &opts[i];
 }
 
 static void
@@ -276,15 +270,15 @@ parse_env(struct options *o)
 
 	/* tini's names first, so that ours win over them. */
 	if (getenv("TINI_SUBREAPER"))
-		apply(o, find_opt(O_SUBREAPER), NULL, "TINI_SUBREAPER");
+		apply(o, O_SUBREAPER, NULL, "TINI_SUBREAPER");
 	if (getenv("TINI_KILL_PROCESS_GROUP"))
-		apply(o, find_opt(O_PGROUP), NULL, "TINI_KILL_PROCESS_GROUP");
+		apply(o, O_PGROUP, NULL, "TINI_KILL_PROCESS_GROUP");
 	if ((v = getenv("TINI_VERBOSITY")))
-		apply(o, find_opt(O_VERBOSE), v, "TINI_VERBOSITY");
+		apply(o, O_VERBOSE, v, "TINI_VERBOSITY");
 	if ((v = getenv(ENV_PREFIX "VERBOSITY")))
-		apply(o, find_opt(O_VERBOSE), v, ENV_PREFIX "VERBOSITY");
+		apply(o, O_VERBOSE, v, ENV_PREFIX "VERBOSITY");
 	if ((v = getenv(ENV_PREFIX "ENV_FILES")))
-		apply(o, find_opt(O_ENV_FILES), env_bool(ENV_PREFIX "ENV_FILES", v) ? NULL : "",
+		apply(o, O_ENV_FILES, env_bool(ENV_PREFIX "ENV_FILES", v) ? NULL : "",
 		      ENV_PREFIX "ENV_FILES");
 
 	for (i = 0; i < NOPTS; i++) {
@@ -292,15 +286,15 @@ parse_env(struct options *o)
 		const char *l;
 		if (!opts[i].env)
 			continue;
-		for (l = opts[i].lng; *l; l++) /* --no-proc: MOCKER_INIT_NO_PROC */
+		for (l = long_name(i); *l; l++) /* --no-proc: MOCKER_INIT_NO_PROC */
 			*p++ = *l == '-' ? '_' : (char)(*l - 'a' + 'A');
 		if (!(v = getenv(name)))
 			continue;
 		if (opts[i].has_arg) {
 			if (*v)
-				apply(o, &opts[i], v, name);
+				apply(o, (int)i, v, name);
 		} else {
-			apply(o, &opts[i], env_bool(name, v) ? NULL : "", name);
+			apply(o, (int)i, env_bool(name, v) ? NULL : "", name);
 		}
 	}
 }
@@ -311,8 +305,7 @@ find_long(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < NOPTS; i++)
-		if (opts[i].lng && strlen(opts[i].lng) == len &&
-		    memcmp(opts[i].lng, name, len) == 0)
+		if (strlen(long_name(i)) == len && memcmp(long_name(i), name, len) == 0)
 			return &opts[i];
 	return NULL;
 }
@@ -363,7 +356,7 @@ options_parse(struct options *o, int argc, char **argv)
 				usage_error("option", a, " takes no value");
 			if (eq)
 				*eq = 0; /* messages name "--grace", not "--grace=x" */
-			apply(o, op, op->has_arg ? (eq ? eq + 1 : argv[++i]) : NULL, a);
+			apply(o, (int)(op - opts), op->has_arg ? (eq ? eq + 1 : argv[++i]) : NULL, a);
 			continue;
 		}
 		for (a++; *a; a++) {
@@ -371,15 +364,15 @@ options_parse(struct options *o, int argc, char **argv)
 			if (!(op = find_short(*a)))
 				usage_error("unknown option", src, "");
 			if (!op->has_arg) {
-				apply(o, op, NULL, src);
+				apply(o, (int)(op - opts), NULL, src);
 				continue;
 			}
 			if (a[1]) {
-				apply(o, op, a + 1, src);
+				apply(o, (int)(op - opts), a + 1, src);
 			} else {
 				if (i + 1 >= argc)
 					usage_error("option", src, " needs a value");
-				apply(o, op, argv[++i], src);
+				apply(o, (int)(op - opts), argv[++i], src);
 			}
 			break;
 		}

@@ -131,7 +131,7 @@ dial(const char *hp, unsigned long port)
 
 	if (!e || e - h >= (long)sizeof host ||
 	    (*p && (*p != ':' || parse_ulong(p + 1, 65535, &port) < 0)) || !port)
-		die(EXIT_USAGE, "probe: '%s': expected HOST:PORT" SEE_HELP, hp);
+		goto bad;
 	memcpy(host, h, (size_t)(e - h));
 	host[e - h] = 0;
 	/* in network order, whatever the machine's (sin6_port is at the same place) */
@@ -142,7 +142,9 @@ dial(const char *hp, unsigned long port)
 		memcpy(&a.in.sin_addr, "\177\0\0\1", 4);
 	else if (parse_ip4(host, (unsigned char *)&a.in.sin_addr) < 0 &&
 	         (a.sa.sa_family = AF_INET6, parse_ip6(host, a.in6.sin6_addr.s6_addr) < 0))
-		die(EXIT_USAGE, "probe: '%s': expected a numeric address or localhost", host);
+bad:
+		die(EXIT_USAGE, "probe: '%s': expected HOST:PORT, HOST an IPv4 address, "
+		    "[IPv6] or localhost" SEE_HELP, hp);
 	fd = sys_socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0 || (connect(fd, &a.sa, sizeof a) < 0 && errno != EINPROGRESS) ||
 	    wait_fd(fd, POLLOUT) < 0)
@@ -175,7 +177,7 @@ http_get(const char *url)
 	if ((fd = dial(o, 80)) < 0)
 		return -1;
 	o = stpcpy(stpcpy(stpcpy(stpcpy(req, "GET "), *path ? path : "/"), " HTTP/1.0\r\nHost: "), o);
-	o = stpcpy(o, "\r\nUser-Agent: mocker-init\r\nConnection: close\r\n\r\n");
+	o = stpcpy(o, "\r\n\r\n"); /* HTTP/1.0: the server closes when done */
 	if (write_all(fd, req, (size_t)(o - req)) < 0)
 		return -1;
 	/* the status line: "HTTP/1.x NNN ..." */
@@ -227,8 +229,8 @@ probe_main(int argc, char **argv)
 	unsigned long long ms = PROBE_TIMEOUT_MS;
 	unsigned long want = 0;
 	char num[ERRSTR_BUFSZ];
-	const char *kind, *how = num;
-	int r = -1, ok;
+	const char *kind, *how = "open";
+	int r, ok, n = -1; /* n: a number to follow how */
 
 	if (argc > 2 && strcmp(argv[1], "-T") == 0) {
 		if (parse_seconds_ms(argv[2], 86400, &ms) < 0 || !ms)
@@ -239,27 +241,27 @@ probe_main(int argc, char **argv)
 	kind = argc > 1 ? argv[1] : "";
 	end = mono_ms() + (long long)ms;
 	if (strcmp(kind, "exec") == 0 && argc > 2) {
-		r = run(argv + 2);
-		ok = r == 0;
-		if (r >= 0)
+		ok = (r = run(argv + 2)) == 0;
+		if (r >= 0) {
 			how = WIFSIGNALED(r) ? "killed by signal" : "exit status";
-		r = r < 0 ? r : WIFSIGNALED(r) ? WTERMSIG(r) : WEXITSTATUS(r);
+			n = WIFSIGNALED(r) ? WTERMSIG(r) : WEXITSTATUS(r);
+		}
 	} else if (strcmp(kind, "tcp") == 0 && argc == 3) {
 		ok = (r = dial(argv[2], 0)) >= 0;
-		how = "open";
 	} else if (strcmp(kind, "http") == 0 && (argc == 3 || argc == 4)) {
 		if (argc == 4 && (parse_ulong(argv[3], 999, &want) < 0 || want < 100))
 			die(EXIT_USAGE, "probe http: '%s': expected a status, 100-999" SEE_HELP, argv[3]);
 		r = http_get(argv[2]);
 		ok = want ? r == (int)want : r >= 200 && r < 300;
 		how = r ? "status" : "no HTTP answer";
+		n = r ? r : -1;
 	} else {
 		die(EXIT_USAGE, "probe: expected tcp, http or exec and its arguments" SEE_HELP);
 	}
 	/* one line: what was probed, and how it went */
 	if (r < 0)
 		how = errstr(errno, num);
-	say_out("%s %s: %s%s%s", kind, argv[2], how, r > 0 && how != num && *kind != 't' ? " " : "",
-	        r > 0 && *kind != 't' ? fmt_ulong(num, (unsigned long)r) : "");
+	say_out("%s %s: %s%s%s", kind, argv[2], how, n >= 0 ? " " : "",
+	        n >= 0 ? fmt_ulong(num, (unsigned long)n) : "");
 	return !ok;
 }
