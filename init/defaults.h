@@ -34,7 +34,8 @@
 #define CONTROL_DIR      "/run/mocker-init"
 #define CONTROL_SOCKET   CONTROL_DIR "/control"
 #define PROBE_TIMEOUT_MS 10000 /* probe -T */
-#define NOTIFY_PATH      CONTROL_DIR "/notify" /* the services' NOTIFY_SOCKET */
+#define NOTIFY_PATH      CONTROL_DIR "/notify"   /* a command's NOTIFY_SOCKET */
+#define NOTIFY_DIR       CONTROL_DIR "/notify." /* NAME: a service's */
 
 #define SERVICES_MAX_REPLY 8192 /* svc -l: 32 lines of at most 128 bytes, a header */
 

@@ -15,11 +15,11 @@ static int sigfd; /* 0: none yet, as ctl in control.c */
 
 /* What a descriptor of the poll set is for; with a service's index in the
  * low byte of its tag. */
-enum { W_CONTROL = 1, W_NOTIFY, W_READY, W_STDOUT, W_STDERR, W_STREAM };
+enum { W_CONTROL = 1, W_RELAY, W_NOTIFY, W_READY, W_STDOUT, W_STDERR, W_STREAM };
 
 struct watch {
-	struct pollfd p[4 + 3 * SERVICES_MAX];
-	unsigned short tag[4 + 3 * SERVICES_MAX];
+	struct pollfd p[5 + 4 * SERVICES_MAX];
+	unsigned short tag[5 + 4 * SERVICES_MAX];
 	int n;
 };
 
@@ -66,7 +66,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 	int ok[2], logs, i, k;
 
 	watch(&w, control_fd(), POLLIN, W_CONTROL << 8);
-	watch(&w, notify_fd(), POLLIN, W_NOTIFY << 8);
+	watch(&w, notify_relay_fd(), POLLIN, W_RELAY << 8);
 	/* a stream that cannot take more (a slow reader): wait for it, and
 	 * leave its pipes unread */
 	if ((logs = logs_writable(ok)))
@@ -75,6 +75,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 				watch(&w, 1 + k, POLLOUT, W_STREAM << 8);
 	for (i = 0; i < s->n; i++) {
 		watch(&w, s->svc[i].ready_fd, POLLIN, W_READY << 8 | i);
+		watch(&w, s->svc[i].notify_fd, POLLIN, W_NOTIFY << 8 | i);
 		for (k = 0; k < 2 && logs; k++)
 			if (ok[k])
 				watch(&w, s->svc[i].log_fd[k][0], POLLIN, (W_STDOUT + k) << 8 | i);
@@ -98,11 +99,14 @@ events_wait(struct supervisor *s, long long timeout_ms)
 			continue;
 		if (what == W_CONTROL)
 			control_accept(s);
+		else if (what == W_RELAY)
+			notify_read(s, NULL);
 		else if (what == W_NOTIFY)
-			notify_read(s);
-		else if (what == W_READY && fd == v->ready_fd)
-			readiness(s, v);
-		else if (what != W_STREAM && fd == v->log_fd[what - W_STDOUT][0])
+			notify_read(s, v); /* open until the end */
+		else if (what == W_READY) {
+			if (fd == v->ready_fd)
+				readiness(s, v);
+		} else if (what != W_STREAM && fd == v->log_fd[what - W_STDOUT][0])
 			logs_read(s, i, what - W_STDOUT, 0);
 	}
 	if (w.p[0].revents && read(sigfd, info, sizeof info) == sizeof info)

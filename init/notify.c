@@ -1,12 +1,13 @@
 /*
  * systemd's readiness protocol (sd_notify(3)): datagrams of VAR=VALUE
- * lines on $NOTIFY_SOCKET. The init listens on NOTIFY_PATH, in the control
- * channel's root-only directory: a service with a notify file is ready at
- * its READY=1 (known by the sender's pid or process group). When the init
- * was itself given a NOTIFY_SOCKET (podman --sdnotify=container, systemd),
- * a single command's messages are relayed there as they are, and in
- * services mode the init says READY=1 once every service is ready; in both,
- * STOPPING=1 when it begins to stop.
+ * lines on $NOTIFY_SOCKET. A service with a notify file gets a socket of
+ * its own, NOTIFY_DIR NAME, in the control channel's root-only directory:
+ * a READY=1 there is its, whoever in the service sent it (a sender's pid
+ * would be gone when systemd-notify has already exited). When the init was
+ * itself given a NOTIFY_SOCKET (podman --sdnotify=container, systemd), a
+ * single command gets NOTIFY_PATH and what it says there is relayed to
+ * that socket as it is; in services mode the init says READY=1 once every
+ * service is ready; in both, STOPPING=1 when it begins to stop.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +19,39 @@
 #include "defaults.h"
 #include "log.h"
 #include "notify.h"
-#include "spawn.h"
 #include "sys.h"
 
-const char *spawn_notify;
-
-static int nfd;                /* ours; 0: none */
+static int relay;              /* a command's socket; 0: none */
+static int caller;             /* ours to the caller's; 0: none */
 static struct sockaddr_un out; /* the caller's */
-static socklen_t out_len;      /* 0: none */
+static socklen_t out_len;
 static int said_ready, said_stopping;
 
-int
-notify_open(int services_mode)
+/* A datagram socket at path, or 0 (with a warning). */
+static int
+listen_at(const char *path)
 {
 	struct sockaddr_un a;
+	int fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	unix_addr(&a, path);
+	if (fd > 0 && control_dir() == 0) {
+		unlink(path); /* left by an earlier run on this root */
+		if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
+			return fd;
+	}
+	say_warn("cannot listen on %s: %m", path);
+	if (fd > 0)
+		close(fd);
+	return 0;
+}
+
+int
+notify_open(struct supervisor *s)
+{
 	const char *o = getenv("NOTIFY_SOCKET");
 	size_t n = o ? strlen(o) : 0;
-	int on = 1;
+	int i;
 
 	/* a path, or "@name" for an abstract socket */
 	if (n > 1 && n < sizeof out.sun_path && (*o == '/' || *o == '@')) {
@@ -42,37 +59,44 @@ notify_open(int services_mode)
 		if (*o == '@')
 			out.sun_path[0] = 0;
 		out_len = (socklen_t)(sizeof out.sun_family + n);
+		/* a command's socket talks to the caller as well: the init
+		 * keeps no other descriptor then */
+		if (s->services_mode)
+			caller = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
 	}
-	if (!services_mode && !out_len)
-		return 0;
-	unix_addr(&a, NOTIFY_PATH);
-	nfd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (nfd > 0 && control_dir() == 0) {
-		unlink(NOTIFY_PATH); /* left by an earlier run on this root */
-		if (bind(nfd, (struct sockaddr *)&a, sizeof a) == 0 &&
-		    setsockopt(nfd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0) {
-			spawn_notify = "NOTIFY_SOCKET=" NOTIFY_PATH;
-			return nfd;
-		}
+	for (i = 0; i < s->n && s->services_mode; i++) {
+		struct service *v = &s->svc[i];
+		/* NOTIFY_SOCKET= and the path: what its processes get */
+		strcpy(strcpy(v->notify_env, "NOTIFY_SOCKET=") + 14, NOTIFY_DIR);
+		strcat(v->notify_env, v->name);
+		if (v->notify)
+			v->notify_fd = listen_at(v->notify_env + 14);
+		else /* not the caller's either: "NOTIFY_SOCKET" alone unsets it */
+			v->notify_env[13] = 0;
 	}
-	/* the children then get the caller's socket as it is; ours, unbound,
-	 * still talks to the caller */
-	say_warn("cannot listen on " NOTIFY_PATH ": %m");
-	return nfd;
+	/* a command the caller's socket would not reach: ours, relayed */
+	if (!s->services_mode && out_len && (caller = relay = listen_at(NOTIFY_PATH)))
+		strcpy(s->svc[0].notify_env, "NOTIFY_SOCKET=" NOTIFY_PATH);
+	return relay;
 }
 
 void
-notify_close(void)
+notify_close(struct supervisor *s)
 {
-	if (spawn_notify)
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->svc[i].notify_fd > 0)
+			unlink(s->svc[i].notify_env + 14);
+	if (relay > 0)
 		unlink(NOTIFY_PATH);
 }
 
 static void
 tell_caller(const char *msg, size_t n)
 {
-	if (out_len && nfd > 0)
-		sendto(nfd, msg, n, MSG_NOSIGNAL, (struct sockaddr *)&out, out_len);
+	if (caller > 0)
+		sendto(caller, msg, n, MSG_NOSIGNAL, (struct sockaddr *)&out, out_len);
 }
 
 void
@@ -95,38 +119,26 @@ notify_stopping(void)
 }
 
 int
-notify_fd(void)
+notify_relay_fd(void)
 {
-	return nfd;
+	return relay;
 }
 
 void
-notify_read(struct supervisor *s)
+notify_read(struct supervisor *s, struct service *v)
 {
-	char msg[4096], c[CMSG_SPACE(sizeof(struct ucred))];
-	struct iovec io = { msg, sizeof msg - 1 };
-	struct msghdr h = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = c,
-	                    .msg_controllen = sizeof c };
-	struct cmsghdr *m = (struct cmsghdr *)c;
-	struct ucred *u = (struct ucred *)CMSG_DATA(m);
-	ssize_t r = syscall(SYS_recvmsg, nfd, &h, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	char *l;
-	int i;
+	char msg[4096], *l;
+	ssize_t r = recv(v ? v->notify_fd : relay, msg, sizeof msg - 1, MSG_DONTWAIT);
 
 	if (r <= 0)
 		return;
-	if (!s->services_mode) {
+	if (!v) {
 		tell_caller(msg, (size_t)r);
 		return;
 	}
 	msg[r] = 0;
-	if (h.msg_controllen < sizeof c || m->cmsg_type != SCM_CREDENTIALS)
-		return;
 	for (l = msg; l && strncmp(l, "READY=1", 7) && (l = strchr(l, '\n'));)
 		l++;
-	if (!l || (l[7] && l[7] != '\n'))
-		return;
-	for (i = 0; i < s->n; i++)
-		if (s->svc[i].pid > 0 && (u->pid == s->svc[i].pid || getpgid(u->pid) == s->svc[i].pgrp))
-			svc_ready(s, &s->svc[i]);
+	if (l && (!l[7] || l[7] == '\n'))
+		svc_ready(s, v);
 }

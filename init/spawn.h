@@ -16,6 +16,8 @@ struct spawn {
 	const struct creds *creds; /* switch to these first, or NULL */
 	int terminal;              /* make it the terminal's foreground group */
 	const char *envdir;        /* s6-envdir rules, relative to cwd, or NULL */
+	const char *notify;        /* "NOTIFY_SOCKET=PATH" to set, a name alone
+	                            * to unset, or NULL */
 	int fd_from[SPAWN_FDS];    /* fd_from[k] becomes fd_to[k] (0: none): */
 	int fd_to[SPAWN_FDS];      /* a notification fd, a log-prefix's 1, 2 */
 };
@@ -23,9 +25,6 @@ struct spawn {
 /* NAME_FILE=PATH in the environment becomes NAME=<PATH's contents>
  * (--env-from-files). */
 extern int spawn_env_files;
-
-/* "NOTIFY_SOCKET=PATH" every child gets, or NULL (notify.c). */
-extern const char *spawn_notify;
 
 
 /* What failed in the child before it became the payload. */

@@ -173,8 +173,8 @@ spawn_build_env(struct env *env, const struct spawn *sp, pid_t self)
 		/* as it is, duplicates too: only what we add replaces */
 		env->v[env->n++] = v;
 	}
-	if (spawn_notify)
-		put(env, (char *)spawn_notify, 0);
+	if (sp->notify && *sp->notify)
+		put(env, (char *)sp->notify, !strchr(sp->notify, '='));
 	if (sp->creds) {
 		char *h = env->pool + env->used;
 		if (strlen(sp->creds->home) + 6 < env->size - env->used) {

@@ -134,6 +134,7 @@ service_spawn(struct supervisor *s, struct service *v, struct spawn *sp)
 	sp->cwd = v->dir[0] ? v->dir : s->cwd;
 	sp->creds = v->has_creds ? &v->creds : s->creds;
 	sp->envdir = v->has_env ? "env" : NULL;
+	sp->notify = v->notify_env;
 }
 
 /* Its group, its main process (which may have left the group) and its
@@ -608,10 +609,10 @@ supervise(struct supervisor *s)
 		s->svc[i].delay_ms = BACKOFF_MIN_MS;
 	if (s->services_mode)
 		control_open();
-	keep = notify_open(s->services_mode);
+	keep = notify_open(s);
 	if (!s->services_mode && !s->o->pause) {
-		struct spawn sp = { .argv = payload->argv, .cwd = s->cwd,
-		                    .creds = s->creds, .terminal = s->terminal };
+		struct spawn sp = { .argv = payload->argv, .cwd = s->cwd, .creds = s->creds,
+		                    .terminal = s->terminal, .notify = payload->notify_env };
 		struct spawn_error e;
 		/* A command that cannot run is not retried: the user must fix it. */
 		if ((payload->pid = spawn(&sp, &e)) < 0)
@@ -655,6 +656,6 @@ supervise(struct supervisor *s)
 	shutdown_rest(s->o->grace_ms, payload->pgrp, s->o->warn_reap);
 	logs_flush(s);
 	control_close();
-	notify_close();
+	notify_close(s);
 	return code;
 }

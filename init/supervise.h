@@ -41,6 +41,7 @@ struct service {
 	int notify;             /* ./notify: ready at its READY=1 (sd_notify) */
 	int log_fd[2][2];       /* log-prefix: its stdout's and stderr's pipes,
 	                         * kept across restarts; 0: none */
+	int notify_fd;          /* ./notify: its NOTIFY_SOCKET; 0: none */
 	unsigned long restart_max; /* on-failure:N, 0 = no limit */
 	unsigned long delay_ms; /* the next backoff */
 	unsigned long restarts;
@@ -51,6 +52,8 @@ struct service {
 	char name[64];          /* for messages */
 	char dir[512];          /* a service's directory: its cwd; "" for the payload */
 	char check_cmd[256];
+	char notify_env[112];   /* "NOTIFY_SOCKET=PATH", or "NOTIFY_SOCKET" to
+	                         * unset it; "": as the init's (notify.c) */
 	struct creds creds;
 };
 

@@ -518,5 +518,96 @@ test_help_and_version() {
 	"$INIT" -h | grep -q '^usage: mocker-init' || fail "help on stdout"
 }
 
+# --- probe ------------------------------------------------------------------------
+
+# probe ARGS...: one line on stdout (in $T/out), nothing on stderr, and the
+# status.
+probe() {
+	"$INIT" probe "$@" >"$T/out" 2>"$T/err"
+}
+
+test_probe_tcp() {
+	local port s
+	port=$("$HELPERS/netecho" free tcp)
+	bg s "$HELPERS/netecho" serve tcp "$port" 127.0.0.1 >/dev/null
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || fail "serving"
+	probe tcp "127.0.0.1:$port"
+	assertEquals "open: 0" 0 $?
+	assertEquals "one line" "tcp 127.0.0.1:$port: open" "$(cat "$T/out")"
+	probe tcp "localhost:$port"
+	assertEquals "localhost" 0 $?
+	kill_bg
+	probe tcp "127.0.0.1:$port"
+	assertEquals "closed: 1" 1 $?
+	assertEquals "why" "tcp 127.0.0.1:$port: Connection refused" "$(cat "$T/out")"
+	probe tcp "[::1]:$port"
+	assertEquals "IPv6 closed: 1" 1 $?
+	assertEquals "why, IPv6" "tcp [::1]:$port: Connection refused" "$(cat "$T/out")"
+}
+
+test_probe_http() {
+	local port h t0 t1
+	port=$("$HELPERS/netecho" free tcp)
+	mkdir -p "$R/www"
+	echo ok > "$R/www/health"
+	bg h chroot "$R" httpd -f -h /www -p "127.0.0.1:$port"
+	wait_until 5 "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || fail "serving"
+	probe http "http://127.0.0.1:$port/health"
+	assertEquals "200: 0" 0 $?
+	assertEquals "one line" "http http://127.0.0.1:$port/health: status 200" "$(cat "$T/out")"
+	probe http "http://localhost:$port/missing"
+	assertEquals "404: 1" 1 $?
+	assertEquals "its status" "http http://localhost:$port/missing: status 404" "$(cat "$T/out")"
+	probe http "http://localhost:$port/missing" 404
+	assertEquals "404 when 404 is wanted: 0" 0 $?
+	kill_bg
+	# a server that takes the connection and never answers: the timeout
+	bg h chroot "$R" sh -c "sleep 30 | nc -l -p $port" >/dev/null
+	wait_until 5 "[ -n \"\$(ss -Hltn sport = :$port)\" ]" || fail "listening"
+	t0=$(date +%s%N)
+	probe -T 0.5 http "http://127.0.0.1:$port/"
+	assertEquals "no answer: 1" 1 $?
+	t1=$(date +%s%N)
+	assertEquals "why" "http http://127.0.0.1:$port/: Operation timed out" "$(cat "$T/out")"
+	assertTrue "within its timeout: $(((t1 - t0) / 1000000)) ms" "[ $(((t1 - t0) / 1000000)) -lt 2000 ]"
+	kill_bg
+	rm -rf "$R/www"
+}
+
+test_probe_exec() {
+	local t0 t1
+	probe exec sh -c 'echo chatter; echo more >&2; exit 0'
+	assertEquals "0" 0 $?
+	assertEquals "one line, the command's output not shown" "exec sh: exit status 0" "$(cat "$T/out")"
+	probe exec false
+	assertEquals "1" 1 $?
+	assertEquals "its status" "exec false: exit status 1" "$(cat "$T/out")"
+	probe exec /nonexistent
+	assertEquals "not found: 1" 1 $?
+	assertEquals "why" "exec /nonexistent: No such file or directory" "$(cat "$T/out")"
+	t0=$(date +%s%N)
+	probe -T 0.3 exec sh -c 'echo $$ > '"$T/pid"'; exec sleep 30'
+	assertEquals "timed out: 1" 1 $?
+	t1=$(date +%s%N)
+	assertEquals "why" "exec sh: Operation timed out" "$(cat "$T/out")"
+	assertTrue "within its timeout: $(((t1 - t0) / 1000000)) ms" "[ $(((t1 - t0) / 1000000)) -lt 2000 ]"
+	assertFalse "the command was killed" "kill -0 $(cat "$T/pid") 2>/dev/null"
+}
+
+test_probe_usage() {
+	local args
+	for args in "" "tcp" "tcp 127.0.0.1" "tcp example.com:80" "tcp 1.2.3.4:99999" "tcp [::1:80" \
+		"http ftp://x/" "http http://x/" "http http://127.0.0.1/ 42" "-T x tcp 127.0.0.1:1" "exec" "udp x"; do
+		# shellcheck disable=SC2086 # the words are the arguments
+		probe $args
+		assertEquals "'$args': usage, 2" 2 $?
+		assertEquals "'$args': nothing on stdout" "" "$(cat "$T/out")"
+		assertEquals "'$args': one line" 1 "$(wc -l < "$T/err")"
+		grep -q "^mocker-init: probe.*(see mocker-init --help)$" "$T/err" || fail "'$args': $(cat "$T/err")"
+	done
+	"$INIT" -- probe 2>"$T/err"
+	assertEquals "after --, probe is a command" 127 $?
+}
+
 # shellcheck source=/dev/null # shunit2 itself: not ours to check
 . "$SHUNIT2"

@@ -594,11 +594,151 @@ test_init_stays_root_with_user() {
 	assertEquals "the payload is nobody" 65534 "$(awk '/^Uid/ {print $2}' "/proc/$(children_of "$init")/status")"
 }
 
+# --- log-prefix -----------------------------------------------------------------------
+
+# Lines a service writes, as the init's stdout or stderr shows them: "[NAME] "
+# taken off, in order.
+lines_of() { # FILE NAME
+	sed -n "s/^\[$2\] //p" "$1"
+}
+
+# Two services write 5,000 lines each on stdout and 5,000 on stderr as fast
+# as they can, interleaved; a third writes a line of 10,000 bytes; a fourth
+# has no log-prefix.
+test_log_prefix_keeps_every_line_whole_and_in_order() {
+	local u init s
+	for s in a b; do
+		service $s "i=0; while [ \$i -lt 5000 ]; do echo \"$s out \$i\"; echo \"$s err \$i\" >&2; i=\$((i + 1)); done; echo $s done; exec sleep 100"
+		touch "$R/etc/mocker/services/$s/log-prefix"
+	done
+	service c 'awk "BEGIN { while (n++ < 10000) printf \"x\"; print \"\" }"; exec sleep 100'
+	touch "$R/etc/mocker/services/c/log-prefix"
+	service d 'echo plain d; exec sleep 100'
+	bg u run_in_ns "$R" >"$T/out" 2>"$T/err"
+	init=$(first_child "$u")
+	wait_for 20 file_has "$T/out" '^\[a\] a done$' || fail "a's last line"
+	wait_for 20 file_has "$T/out" '^\[b\] b done$' || fail "b's last line"
+	wait_for 5 file_has "$T/out" '^plain d$' || fail "d, unprefixed"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "stopped" 0 $?
+	for s in a b; do
+		assertEquals "$s: every stdout line, in order" \
+			"$( (seq 0 4999 | sed "s/^/$s out /"; echo "$s done") | md5sum)" \
+			"$(lines_of "$T/out" $s | md5sum)"
+		assertEquals "$s: every stderr line, in order, on stderr" \
+			"$(seq 0 4999 | sed "s/^/$s err /" | md5sum)" "$(lines_of "$T/err" $s | md5sum)"
+	done
+	assertEquals "nothing else, nothing mixed" "" \
+		"$(grep -Ev '^\[(a|b)\] (a|b) (out [0-9]+|done)$|^\[c\] x+$|^plain d$' "$T/out" | head -c 300)"
+	assertEquals "the long line: split at 4096, each part prefixed" "4096 4096 1808" \
+		"$(lines_of "$T/out" c | awk '{printf "%s%d", (NR > 1 ? " " : ""), length($0)}')"
+}
+
+# Nobody reads the init's stdout for a while: the init stops reading the
+# service (which then waits on its full pipe) but goes on answering, without
+# spinning; once the reader comes back, every line arrives.
+test_log_prefix_waits_for_a_slow_reader() {
+	local u init ticks0 ticks1 reader
+	service a 'touch /tmp/a.started; i=0; while [ $i -lt 20000 ]; do echo "line $i"; i=$((i + 1)); done; touch /tmp/a.done; exec sleep 100'
+	touch "$R/etc/mocker/services/a/log-prefix"
+	mkfifo "$T/fifo"
+	exec 7<>"$T/fifo" # a reader that does not read yet
+	bg u run_in_ns "$R" >"$T/fifo" 2>"$T/err"
+	init=$(first_child "$u")
+	wait_for 5 test -e "$R/tmp/a.started" || fail "a started"
+	ticks0=$(awk '{print $14 + $15}' "/proc/$init/stat")
+	! wait_for 2 test -e "$R/tmp/a.done" || fail "a could not have written it all"
+	assertEquals "PID 1 answers meanwhile" 0 "$(timeout 2 chroot "$R" /sbin/init svc -l >/dev/null; echo $?)"
+	ticks1=$(awk '{print $14 + $15}' "/proc/$init/stat")
+	assertTrue "no busy loop: $((ticks1 - ticks0)) ticks in 2 s" "[ $((ticks1 - ticks0)) -lt 20 ]"
+	cat <&7 >"$T/out" &
+	reader=$!
+	wait_for 20 test -e "$R/tmp/a.done" || fail "a went on once read"
+	wait_until 20 '[ "$(grep -c "^\[a\] line" "$T/out")" -ge 20000 ]' || fail "every line came"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	kill "$reader"
+	wait "$reader" 2>/dev/null
+	exec 7>&-
+	assertEquals "all of them, in order" "$(seq 0 19999 | sed 's/^/line /' | md5sum)" \
+		"$(lines_of "$T/out" a | md5sum)"
+}
+
+# --- sd_notify ------------------------------------------------------------------------
+
+# a says READY=1 on $NOTIFY_SOCKET after a while; b needs a.
+notify_pair() {
+	service a 'echo "$NOTIFY_SOCKET" > /tmp/a.socket; sleep 0.5; touch /tmp/a.said; sdnotify send "STATUS=warm\nREADY=1"; exec sleep 100'
+	service b 'if [ -e /tmp/a.said ]; then echo after; else echo before; fi > /tmp/b.out; echo "${NOTIFY_SOCKET-unset}" > /tmp/b.socket; exec sleep 100'
+	setting b needs a
+}
+
+test_notify_socket_readiness() {
+	local u init list
+	notify_pair
+	touch "$R/etc/mocker/services/a/notify"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 5 test -s "$R/tmp/a.socket" || fail "a started"
+	assertEquals "a's own NOTIFY_SOCKET" /run/mocker-init/notify.a "$(cat "$R/tmp/a.socket")"
+	list=$(svc -l)
+	echo "$list" | grep -q '^a up [0-9]* no 0 -$' || fail "a not ready yet: $list"
+	echo "$list" | grep -q '^b waiting - no 0 -$' || fail "b waits: $list"
+	wait_for 5 test -s "$R/tmp/b.out" || fail "b started"
+	assertEquals "b started once a said READY=1" after "$(cat "$R/tmp/b.out")"
+	assertEquals "b, without notify, has no NOTIFY_SOCKET" unset "$(cat "$R/tmp/b.socket")"
+	echo "$(svc -l)" | grep -q '^a up [0-9]* yes 0 -$' || fail "a ready: $(svc -l)"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	assertEquals "stopped" 0 $?
+	assertFalse "its socket is gone" "[ -e '$R/run/mocker-init/notify.a' ]"
+	# the control: without the notify file, a is ready when it starts
+	rm -f "$R/tmp/"* "$R/etc/mocker/services/a/notify"
+	bg u run_in_ns "$R"
+	init=$(first_child "$u")
+	wait_for 5 test -s "$R/tmp/b.out" || fail "b started"
+	assertEquals "without notify: b starts at once" before "$(cat "$R/tmp/b.out")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+}
+
+# The init under a caller that gave it NOTIFY_SOCKET (podman
+# --sdnotify=container, systemd): READY=1 once every service is ready,
+# STOPPING=1 at the stop; a single command's messages relayed as they are.
+test_notify_socket_of_the_caller() {
+	local u init r
+	notify_pair
+	touch "$R/etc/mocker/services/a/notify"
+	bg r "$HELPERS/sdnotify" recv "$R/tmp/caller.sock" 2 >"$T/got"
+	wait_for 5 file_has "$T/got" ready || fail "listening"
+	NOTIFY_SOCKET=/tmp/caller.sock bg u run_in_ns "$R" -v -v >/dev/null 2>"$T/err"
+	init=$(first_child "$u")
+	wait_for 5 test -s "$R/tmp/b.out" || fail "b started: $(cat "$T/err")"
+	assertEquals "not the caller's socket either" unset "$(cat "$R/tmp/b.socket")"
+	kill -TERM "$init"
+	wait_exit "$u" 10
+	wait_exit "$r" 5
+	assertEquals "services: READY=1 once all were, then STOPPING=1" "ready
+READY=1
+STOPPING=1" "$(cat "$T/got")"
+	rm -rf "$R/etc/mocker"
+	bg r "$HELPERS/sdnotify" recv "@mocker-test-$$" 2 >"$T/got"
+	wait_for 5 file_has "$T/got" ready || fail "listening"
+	NOTIFY_SOCKET="@mocker-test-$$" run_in_ns "$R" -- sh -c 'echo "$NOTIFY_SOCKET" > /tmp/cmd.socket; sdnotify send "READY=1\nSTATUS=up"'
+	assertEquals "the command ran" 0 $?
+	wait_exit "$r" 5
+	assertEquals "relayed, then STOPPING=1" "ready
+READY=1|STATUS=up
+STOPPING=1" "$(cat "$T/got")"
+	assertEquals "the command's own socket" /run/mocker-init/notify "$(cat "$R/tmp/cmd.socket")"
+}
+
 # --- the appliance image ---------------------------------------------------------------
 
 test_appliance_serves_its_page() {
 	local m init page beat1 list
-	bg m "$MOCKER" run "$APPLIANCE"
+	bg m "$MOCKER" run "$APPLIANCE" >"$T/out"
 	init=$(first_child "$m")
 	wait_for 10 nsenter -t "$init" -n busybox wget -q -O /dev/null http://127.0.0.1/ ||
 		fail "httpd answers on the container's loopback"
@@ -613,6 +753,8 @@ test_appliance_serves_its_page() {
 	list=$(nsenter -t "$init" -m -r /sbin/init svc -l)
 	echo "$list" | grep -q '^httpd up [0-9]* yes 0 -$' || fail "httpd ready: $list"
 	echo "$list" | grep -q '^heartbeat up [0-9]* yes 0 -$' || fail "heartbeat: $list"
+	# its log lines carry its name (log-prefix)
+	wait_for 5 file_has "$T/out" '^\[heartbeat\] alive, beat 1$' || fail "prefixed: $(cat "$T/out")"
 	kill -TERM "$m"
 	wait_exit "$m" 10
 	assertEquals "stopped cleanly" 0 $?

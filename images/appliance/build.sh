@@ -3,8 +3,10 @@
 #
 # An appliance container: the busybox image whose mocker-init, given no
 # command, supervises two services from /etc/mocker/services: busybox httpd
-# serving /var/www on port 80 (ready when it answers, checked every 10 s),
-# and a heartbeat writing /run/heartbeat every second once httpd is ready.
+# serving /var/www on port 80 (ready when it answers, checked every 10 s
+# with mocker-init probe), and a heartbeat writing /run/heartbeat every
+# second once httpd is ready; the log lines of both prefixed with their
+# names (log-prefix).
 # Written to OUTDIR/rootfs, reproducibly.
 set -eu
 
