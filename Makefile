@@ -62,7 +62,10 @@ SETUP_CFLAGS = -Isetup -I$(DEPS)/include -DMOCKER_INIT_PATH=\"$(BINDIR)/mocker-i
 
 # init/ and setup/ each build on common/, never on each other: the shared
 # code is compiled twice, once with each program's flags.
-INIT_SRC   = $(wildcard init/*.c)
+# init/start.c and init/libc_small.c stand in for parts of musl (see
+# docs/architecture.md): only with the musl toolchain, static.
+INIT_MUSL  = init/start.c init/libc_small.c
+INIT_SRC   = $(filter-out $(if $(and $(TOOLCHAIN),$(LINK_STATIC)),,$(INIT_MUSL)),$(wildcard init/*.c))
 SETUP_SRC  = $(filter-out setup/seccomp_gen.c,$(wildcard setup/*.c))
 # The monitor program (setup/monitor/, carried inside mocker): its own
 # files and the few of the launcher's it shares.

@@ -41,22 +41,31 @@ control_dir(void)
 	return 0;
 }
 
+int
+control_bind(const char *path, int type)
+{
+	struct sockaddr_un a;
+	int fd = sys_socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	unix_addr(&a, path);
+	if (fd > 0 && control_dir() == 0) {
+		unlink(path); /* left by an earlier run on this root */
+		if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
+			return fd;
+	}
+	say_warn("cannot listen on %s: %m", path);
+	if (fd > 0)
+		close(fd);
+	return 0;
+}
+
 void
 control_open(void)
 {
-	struct sockaddr_un a;
-
-	unix_addr(&a, CONTROL_SOCKET);
-	if (control_dir() < 0)
-		goto fail;
-	unlink(CONTROL_SOCKET); /* left by an earlier run on this root */
-	ctl = sys_socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (ctl > 0 && bind(ctl, (struct sockaddr *)&a, sizeof a) == 0 && listen(ctl, 8) == 0)
-		return;
-	close(ctl);
-	ctl = 0;
-fail:
-	say_warn("svc: cannot listen on " CONTROL_SOCKET ": %m");
+	if ((ctl = control_bind(CONTROL_SOCKET, SOCK_SEQPACKET)) && listen(ctl, 8) < 0) {
+		close(ctl);
+		ctl = 0;
+	}
 }
 
 void

@@ -15,6 +15,9 @@ void unix_addr(struct sockaddr_un *a, const char *path);
 /* Makes CONTROL_DIR, or takes it when it is root's and no link; 0 or -1. */
 int control_dir(void);
 
+/* A socket of type bound at path in CONTROL_DIR, or 0 (with a warning). */
+int control_bind(const char *path, int type);
+
 /* Opens the channel (services mode). A failure is a warning: svc then
  * cannot reach the init. */
 void control_open(void);

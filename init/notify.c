@@ -27,25 +27,6 @@ static struct sockaddr_un out; /* the caller's */
 static socklen_t out_len;
 static int said_ready, said_stopping;
 
-/* A datagram socket at path, or 0 (with a warning). */
-static int
-listen_at(const char *path)
-{
-	struct sockaddr_un a;
-	int fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	unix_addr(&a, path);
-	if (fd > 0 && control_dir() == 0) {
-		unlink(path); /* left by an earlier run on this root */
-		if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
-			return fd;
-	}
-	say_warn("cannot listen on %s: %m", path);
-	if (fd > 0)
-		close(fd);
-	return 0;
-}
-
 int
 notify_open(struct supervisor *s)
 {
@@ -70,12 +51,12 @@ notify_open(struct supervisor *s)
 		strcpy(strcpy(v->notify_env, "NOTIFY_SOCKET=") + 14, NOTIFY_DIR);
 		strcat(v->notify_env, v->name);
 		if (v->notify)
-			v->notify_fd = listen_at(v->notify_env + 14);
+			v->notify_fd = control_bind(v->notify_env + 14, SOCK_DGRAM);
 		else /* not the caller's either: "NOTIFY_SOCKET" alone unsets it */
 			v->notify_env[13] = 0;
 	}
 	/* a command the caller's socket would not reach: ours, relayed */
-	if (!s->services_mode && out_len && (caller = relay = listen_at(NOTIFY_PATH)))
+	if (!s->services_mode && out_len && (caller = relay = control_bind(NOTIFY_PATH, SOCK_DGRAM)))
 		strcpy(s->svc[0].notify_env, "NOTIFY_SOCKET=" NOTIFY_PATH);
 	return relay;
 }

@@ -124,7 +124,7 @@ dial(const char *hp, unsigned long port)
 		struct sockaddr_in6 in6;
 	} a = { .sa = { 0 } };
 	const char *h = hp + (*hp == '['), *e = *hp == '[' ? strchr(h, ']') : strchrnul(h, ':');
-	const char *p = e + (*hp == '[');
+	const char *p = e ? e + (*hp == '[') : "";
 	char host[48];
 	int fd, err;
 	socklen_t el = sizeof err;

@@ -42,6 +42,11 @@ if readelf -lW build/mocker-init | grep -q INTERP; then
 	echo "check: build/mocker-init has a program interpreter" >&2
 	exit 1
 fi
+# init/start.c sets up a thread pointer and nothing of a TLS image
+if readelf -lW build/mocker-init | grep -q '^ *TLS '; then
+	echo "check: build/mocker-init has a TLS segment, which init/start.c does not set up" >&2
+	exit 1
+fi
 size=$(stat -c %s build/mocker-init)
 [ "$size" -le "$max" ] || { echo "check: build/mocker-init is $size bytes (> $max)" >&2; exit 1; }
 echo "check: ok (mocker-init $size bytes, static)"

@@ -546,6 +546,7 @@ test_probe_tcp() {
 }
 
 test_probe_http() {
+	# shellcheck disable=SC2034 # h: set by bg, the server is stopped by kill_bg
 	local port h t0 t1
 	port=$("$HELPERS/netecho" free tcp)
 	mkdir -p "$R/www"

@@ -688,7 +688,7 @@ test_notify_socket_readiness() {
 	wait_for 5 test -s "$R/tmp/b.out" || fail "b started"
 	assertEquals "b started once a said READY=1" after "$(cat "$R/tmp/b.out")"
 	assertEquals "b, without notify, has no NOTIFY_SOCKET" unset "$(cat "$R/tmp/b.socket")"
-	echo "$(svc -l)" | grep -q '^a up [0-9]* yes 0 -$' || fail "a ready: $(svc -l)"
+	svc -l | grep -q '^a up [0-9]* yes 0 -$' || fail "a ready: $(svc -l)"
 	kill -TERM "$init"
 	wait_exit "$u" 10
 	assertEquals "stopped" 0 $?
