@@ -49,7 +49,8 @@ BASE_LDFLAGS = $(LINK_STATIC) -Wl,--gc-sections
 # (measured: 1.2 KB of 34 in all; docs/architecture.md).
 INIT_CC_REAL := $(if $(TOOLCHAIN),gcc,$(CC))
 INIT_GCC_SIZE = -fno-thread-jumps -fno-tree-dominator-opts -fno-tree-loop-im -fno-ipa-modref \
-	-fno-if-conversion -fno-forward-propagate -fno-tree-tail-merge -fno-tree-forwprop
+	-fno-if-conversion -fno-forward-propagate -fno-tree-tail-merge -fno-tree-forwprop \
+	-fno-optimize-sibling-calls
 INIT_OPT   := $(shell $(INIT_CC_REAL) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os) \
 	$(shell $(INIT_CC_REAL) $(INIT_GCC_SIZE) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(INIT_GCC_SIZE)) \
 	$(shell $(INIT_CC_REAL) -malign-data=abi -x c -c -o /dev/null /dev/null 2>/dev/null && echo -malign-data=abi)

@@ -63,16 +63,16 @@ events_wait(struct supervisor *s, long long timeout_ms)
 {
 	struct watch w = { .n = 1 };
 	unsigned char info[128]; /* a signalfd_siginfo */
-	int ok[2], logs, i, k;
+	int ok[2], out[2], logs, i, k;
 
 	watch(&w, control_fd(), POLLIN, W_CONTROL << 8);
 	watch(&w, notify_relay_fd(), POLLIN, W_RELAY << 8);
 	/* a stream that cannot take more (a slow reader): wait for it, and
 	 * leave its pipes unread */
-	if ((logs = logs_writable(ok)))
+	if ((logs = logs_writable(ok, out)))
 		for (k = 0; k < 2; k++)
 			if (!ok[k])
-				watch(&w, 1 + k, POLLOUT, W_STREAM << 8);
+				watch(&w, out[k], POLLOUT, W_STREAM << 8);
 	for (i = 0; i < s->n; i++) {
 		watch(&w, s->svc[i].ready_fd, POLLIN, W_READY << 8 | i);
 		watch(&w, s->svc[i].notify_fd, POLLIN, W_NOTIFY << 8 | i);
@@ -89,7 +89,12 @@ events_wait(struct supervisor *s, long long timeout_ms)
 	}
 	w.p[0].fd = sigfd;
 	w.p[0].events = POLLIN;
-	if (poll(w.p, (nfds_t)w.n, timeout_ms < 0 ? -1 : timeout_ms > 1 << 30 ? 1 << 30 : (int)timeout_ms) <= 0)
+	k = poll(w.p, (nfds_t)w.n, timeout_ms < 0 ? -1 : timeout_ms > 1 << 30 ? 1 << 30 : (int)timeout_ms);
+	/* a descriptor limit lowered under us (prlimit): signals still count,
+	 * and no busy loop */
+	if (k < 0 && errno != EINTR)
+		return sig_wait(timeout_ms < 0 || timeout_ms > 100 ? 100 : timeout_ms);
+	if (k <= 0)
 		return 0;
 	for (k = 1; k < w.n; k++) {
 		struct service *v = &s->svc[i = w.tag[k] & 255];

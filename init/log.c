@@ -68,7 +68,6 @@ vsay(int level, const char *fmt, va_list ap, int err)
 		case 's': line_str(&l, va_arg(ap, const char *)); break;
 		case 'd': line_str(&l, fmt_long(num, va_arg(ap, int))); break;
 		case 'u': line_str(&l, fmt_ulong(num, va_arg(ap, unsigned))); break;
-		case 'c': { char c = (char)va_arg(ap, int); line_add(&l, &c, 1); break; }
 		case 'm': line_str(&l, errstr(err, num)); break;
 		default: line_add(&l, fmt, 1); break;
 		}

@@ -11,7 +11,7 @@ extern int log_verbosity;
 /*
  * Formats a line into a fixed buffer and writes it with one write(2), prefixed
  * with "mocker-init: ". A subset of printf, checked by the compiler: %s, %d,
- * %u, %c, %% and %m (the message for errno as it was on entry); anything
+ * %u, %% and %m (the message for errno as it was on entry); anything
  * else is printed as it stands. errno is preserved.
  */
 __attribute__((format(printf, 2, 3))) void log_say(int level, const char *fmt, ...);

@@ -48,15 +48,16 @@ notify_open(struct supervisor *s)
 	for (i = 0; i < s->n && s->services_mode; i++) {
 		struct service *v = &s->svc[i];
 		/* NOTIFY_SOCKET= and the path: what its processes get */
-		strcpy(strcpy(v->notify_env, "NOTIFY_SOCKET=") + 14, NOTIFY_DIR);
-		strcat(v->notify_env, v->name);
+		strcat(strcpy(v->notify_env, "NOTIFY_SOCKET=" NOTIFY_DIR), v->name);
 		if (v->notify)
 			v->notify_fd = control_bind(v->notify_env + 14, SOCK_DGRAM);
 		else /* not the caller's either: "NOTIFY_SOCKET" alone unsets it */
 			v->notify_env[13] = 0;
 	}
 	/* a command the caller's socket would not reach: ours, relayed */
-	if (!s->services_mode && out_len && (caller = relay = control_bind(NOTIFY_PATH, SOCK_DGRAM)))
+	/* (-u: the command could not reach it; it gets the caller's) */
+	if (!s->services_mode && out_len && !s->creds &&
+	    (caller = relay = control_bind(NOTIFY_PATH, SOCK_DGRAM)))
 		strcpy(s->svc[0].notify_env, "NOTIFY_SOCKET=" NOTIFY_PATH);
 	return relay;
 }
@@ -85,9 +86,11 @@ notify_ready(struct supervisor *s)
 {
 	int i;
 
-	for (i = 0; i < s->n; i++)
-		if (!s->svc[i].ready && !s->svc[i].down)
+	for (i = 0; i < s->n; i++) {
+		struct service *v = &s->svc[i];
+		if (!v->ready && !v->down && !(v->ran && v->pid <= 0 && !v->restart_at && !v->finish_pid))
 			return;
+	}
 	if (!said_ready++ && s->services_mode)
 		tell_caller("READY=1", 7);
 }

@@ -16,11 +16,10 @@ static const char help[] =
 SYNOPSIS "\n"
 "       " PROG " svc -u|-d|-r|-k|-s SIG NAME | svc -l\n"
 "       " PROG " probe [-T SECONDS] tcp HOST:PORT | http URL [STATUS] | exec CMD...\n"
-"PID 1 for containers, or for the services in " SERVICES_DIR ".\n"
-"  -H NAME hostname, -t SECONDS grace (5), -g signal the group, -p SIG\n"
-"  parent-death signal, -e CODE as 0, -r FROM:TO, -x exec, -R no|always|\n"
-"  on-failure[:N], -u USER[:GROUP], -P pause, -s, -w, -v, -V, -l license, -h;\n"
-"  --no-proc, --services DIR, --env-from-files. See mocker-init(8).\n";
+"PID 1 for containers, or for the services in " SERVICES_DIR ". Options:\n"
+"-H NAME, -t SECONDS (grace), -g, -p SIG, -e CODE, -r FROM:TO, -x, -R no|always|\n"
+"on-failure[:N], -u USER[:GROUP], -P, -s, -w, -v, -V, -l, -h, --no-proc,\n"
+"--services DIR, --env-from-files: see mocker-init(8).\n";
 
 enum id {
 	O_HOSTNAME, O_NO_PROC, O_PGROUP, O_SUBREAPER, O_PDEATHSIG, O_EXPECT,

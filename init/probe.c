@@ -26,6 +26,12 @@
 
 static long long end; /* the deadline, on mono_ms's clock */
 
+static __attribute__((noreturn)) void
+bad(const char *arg, const char *expected)
+{
+	die(EXIT_USAGE, "probe: '%s': expected %s" SEE_HELP, arg, expected);
+}
+
 /* Milliseconds left for poll, or -1 with ETIMEDOUT. */
 static int
 left(void)
@@ -143,8 +149,7 @@ dial(const char *hp, unsigned long port)
 	else if (parse_ip4(host, (unsigned char *)&a.in.sin_addr) < 0 &&
 	         (a.sa.sa_family = AF_INET6, parse_ip6(host, a.in6.sin6_addr.s6_addr) < 0))
 bad:
-		die(EXIT_USAGE, "probe: '%s': expected HOST:PORT, HOST an IPv4 address, "
-		    "[IPv6] or localhost" SEE_HELP, hp);
+		bad(hp, "HOST:PORT, HOST an IPv4 address, [IPv6] or localhost");
 	fd = sys_socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0 || (connect(fd, &a.sa, sizeof a) < 0 && errno != EINPROGRESS) ||
 	    wait_fd(fd, POLLOUT) < 0)
@@ -167,10 +172,11 @@ http_get(const char *url)
 	ssize_t r;
 	int fd;
 
-	path = strchrnul(url + 7, '/');
-	n = (size_t)(path - url - 7);
-	if (strncmp(url, "http://", 7) != 0 || strlen(url) > 2048 || n > 255)
-		die(EXIT_USAGE, "probe: '%s': expected http://HOST[:PORT][/PATH]" SEE_HELP, url);
+	for (o = (char *)url; *o > ' ' && *o != 127; o++)
+		;
+	if (strncmp(url, "http://", 7) != 0 || *o || o - url > 2048 ||
+	    (n = (size_t)((path = strchrnul(url + 7, '/')) - url - 7)) > 255)
+		bad(url, "http://HOST[:PORT][/PATH]");
 	/* the host part, NUL-terminated for dial at the end of the buffer */
 	o = memcpy(req + sizeof req - 256, url + 7, n);
 	o[n] = 0;
@@ -231,10 +237,12 @@ probe_main(int argc, char **argv)
 	char num[ERRSTR_BUFSZ];
 	const char *kind, *how = "open";
 	int r, ok, n = -1; /* n: a number to follow how */
+	ksigset chld = KSIG_BIT(SIGCHLD);
 
+	sig_setmask(&chld); /* the init's blocked all: a probe may be stopped */
 	if (argc > 2 && strcmp(argv[1], "-T") == 0) {
 		if (parse_seconds_ms(argv[2], 86400, &ms) < 0 || !ms)
-			die(EXIT_USAGE, "probe -T '%s': expected seconds" SEE_HELP, argv[2]);
+			bad(argv[2], "seconds after -T");
 		argc -= 2;
 		argv += 2;
 	}
@@ -250,13 +258,13 @@ probe_main(int argc, char **argv)
 		ok = (r = dial(argv[2], 0)) >= 0;
 	} else if (strcmp(kind, "http") == 0 && (argc == 3 || argc == 4)) {
 		if (argc == 4 && (parse_ulong(argv[3], 999, &want) < 0 || want < 100))
-			die(EXIT_USAGE, "probe http: '%s': expected a status, 100-999" SEE_HELP, argv[3]);
+			bad(argv[3], "a status, 100-999");
 		r = http_get(argv[2]);
 		ok = want ? r == (int)want : r >= 200 && r < 300;
 		how = r ? "status" : "no HTTP answer";
 		n = r ? r : -1;
 	} else {
-		die(EXIT_USAGE, "probe: expected tcp, http or exec and its arguments" SEE_HELP);
+		bad(kind, "tcp, http or exec and its arguments");
 	}
 	/* one line: what was probed, and how it went */
 	if (r < 0)

@@ -20,32 +20,36 @@ static char *const run_argv[] = { "./run", NULL };
 
 struct loading {
 	struct supervisor *s;
-	int dirfd;
 	const char *dir; /* absolute */
 };
 
-/* "name/file", for the calls relative to the services directory. */
+/* The services directory and the service being read: what the settings'
+ * paths are relative to (fewer arguments at each of the many calls). */
+static int sdir;
+static const char *sname;
+
+/* "NAME/file" */
 static const char *
-path(const char *name, const char *file)
+path(const char *file)
 {
 	static char buf[sizeof ((struct service *)0)->name + 32];
 
-	return strcat(strcat(strcpy(buf, name), "/"), file);
+	return strcat(strcat(strcpy(buf, sname), "/"), file);
 }
 
 static int
-has_file(int dirfd, const char *name, const char *file, int mode)
+has_file(const char *file, int mode)
 {
-	return sys_faccessat(dirfd, path(name, file), mode) == 0;
+	return sys_faccessat(sdir, path(file), mode) == 0;
 }
 
 /* The text of name/file, trailing blanks and newlines trimmed, into buf;
  * its length, or -1 when there is no such file. */
 static int
-read_setting(int dirfd, const char *name, const char *file, char *buf, size_t size)
+read_setting(const char *file, char *buf, size_t size)
 {
 	/* not a FIFO's or a terminal's read to hang on: PID 1 waits for it */
-	int fd = sys_openat(dirfd, path(name, file), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = sys_openat(sdir, path(file), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	ssize_t n;
 
 	if (fd < 0)
@@ -68,7 +72,7 @@ bad_setting(const char *name, const char *file, const char *text)
 }
 
 static void
-load_settings(struct service *v, int dirfd)
+load_settings(struct service *v)
 {
 	char buf[320], *cmd;
 	unsigned long n;
@@ -77,25 +81,25 @@ load_settings(struct service *v, int dirfd)
 	int pw, gr;
 
 	v->down_signal = SIGTERM;
-	if (read_setting(dirfd, v->name, "down-signal", buf, sizeof buf) >= 0 &&
+	if (read_setting("down-signal", buf, sizeof buf) >= 0 &&
 	    (v->down_signal = sig_parse(buf)) < 0)
 		bad_setting(v->name, "down-signal", buf);
-	if (read_setting(dirfd, v->name, "timeout-kill", buf, sizeof buf) >= 0) {
+	if (read_setting("timeout-kill", buf, sizeof buf) >= 0) {
 		if (parse_ulong(buf, 1UL << 30, &n) < 0)
 			bad_setting(v->name, "timeout-kill", buf);
 		if (n)
 			v->kill_ms = n;
 	}
 	v->notification_fd = -1;
-	if (read_setting(dirfd, v->name, "notification-fd", buf, sizeof buf) >= 0) {
+	if (read_setting("notification-fd", buf, sizeof buf) >= 0) {
 		if (parse_ulong(buf, FD_OWN - 1, &n) < 0 || n < 3)
 			bad_setting(v->name, "notification-fd", buf);
 		v->notification_fd = (int)n;
 	}
-	if (read_setting(dirfd, v->name, "restart", buf, sizeof buf) >= 0 &&
+	if (read_setting("restart", buf, sizeof buf) >= 0 &&
 	    restart_parse(buf, &v->policy, &v->restart_max) < 0)
 		bad_setting(v->name, "restart", buf);
-	if (read_setting(dirfd, v->name, "user", buf, sizeof buf) >= 0) {
+	if (read_setting("user", buf, sizeof buf) >= 0) {
 		pw = creds_open(PASSWD_FILE);
 		gr = creds_open(GROUP_FILE);
 		if (creds_lookup(buf, pw, gr, &v->creds, &why) < 0)
@@ -105,7 +109,7 @@ load_settings(struct service *v, int dirfd)
 		v->has_creds = 1;
 	}
 	/* check: the interval in seconds, then the command */
-	if (read_setting(dirfd, v->name, "check", buf, sizeof buf) >= 0) {
+	if (read_setting("check", buf, sizeof buf) >= 0) {
 		cmd = strchrnul(buf, '\n');
 		if (*cmd)
 			*cmd++ = 0;
@@ -126,13 +130,14 @@ add_service(const char *name, unsigned char type, void *ctx)
 	const char *c;
 
 	(void)type;
+	sname = name;
 	if (name[0] == '.')
 		return 0;
 	for (c = name; *c; c++)
 		if ((unsigned char)*c <= ' ')
 			return 0; /* no blanks or control characters in svc -l */
-	if (!has_file(l->dirfd, name, "run", X_OK)) {
-		if (has_file(l->dirfd, name, "run", F_OK))
+	if (!has_file("run", X_OK)) {
+		if (has_file("run", F_OK))
 			say_warn("service %s: skipped: run is not executable", name);
 		return 0;
 	}
@@ -150,13 +155,13 @@ add_service(const char *name, unsigned char type, void *ctx)
 	v->argv = run_argv;
 	v->policy = RESTART_ALWAYS;
 	v->kill_ms = s->o->grace_ms;
-	v->has_finish = has_file(l->dirfd, name, "finish", X_OK);
-	v->down = has_file(l->dirfd, name, "down", F_OK);
-	v->essential = has_file(l->dirfd, name, "essential", F_OK);
-	v->has_env = has_file(l->dirfd, name, "env", X_OK);
-	v->log_prefix = has_file(l->dirfd, name, "log-prefix", F_OK);
-	v->notify = has_file(l->dirfd, name, "notify", F_OK);
-	load_settings(v, l->dirfd);
+	v->has_finish = has_file("finish", X_OK);
+	v->down = has_file("down", F_OK);
+	v->essential = has_file("essential", F_OK);
+	v->has_env = has_file("env", X_OK);
+	v->log_prefix = has_file("log-prefix", F_OK);
+	v->notify = has_file("notify", F_OK);
+	load_settings(v);
 	return 0;
 }
 
@@ -173,7 +178,7 @@ service_find(struct supervisor *s, const char *name)
 
 /* needs: names of services that must be ready first, blank-separated. */
 static void
-load_needs(struct supervisor *s, int dirfd)
+load_needs(struct supervisor *s)
 {
 	unsigned long reach[SERVICES_MAX];
 	char buf[SERVICES_MAX * 72], *p, *e;
@@ -181,7 +186,8 @@ load_needs(struct supervisor *s, int dirfd)
 
 	for (i = 0; i < s->n; i++) {
 		struct service *v = &s->svc[i], *w;
-		if (read_setting(dirfd, v->name, "needs", buf, sizeof buf) < 0)
+		sname = v->name;
+		if (read_setting("needs", buf, sizeof buf) < 0)
 			continue;
 		for (p = buf; *p; p = e) {
 			while (*p == ' ' || *p == '\t' || *p == '\n')
@@ -225,10 +231,10 @@ services_load(struct supervisor *s, const char *dir)
 		dir = abs;
 	}
 	l.dir = dir;
-	if ((l.dirfd = sys_open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if ((sdir = sys_open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	s->n = 0;
-	dir_each(l.dirfd, add_service, &l);
+	dir_each(sdir, add_service, &l);
 	/* Start in name order, as runit and s6 users expect from ls. */
 	for (i = 1; i < s->n; i++)
 		for (j = i; j > 0 && strcmp(s->svc[j - 1].name, s->svc[j].name) > 0; j--) {
@@ -236,7 +242,7 @@ services_load(struct supervisor *s, const char *dir)
 			s->svc[j] = s->svc[j - 1];
 			s->svc[j - 1] = t;
 		}
-	load_needs(s, l.dirfd);
-	close(l.dirfd);
+	load_needs(s);
+	close(sdir);
 	return 0;
 }

@@ -144,7 +144,7 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 			break;
 		sig_wait(left); /* SIGCHLD, or anything: we look again */
 	}
-	say_warn("grace period over: SIGKILL to the remaining processes");
+	say_warn("grace period over: SIGKILL to the rest");
 	deadline = mono_ms() + 3000;
 	while (mono_ms() < deadline) {
 		kill_rest(SIGKILL, fallback_pgrp);
@@ -154,5 +154,5 @@ shutdown_rest(unsigned long long grace_ms, pid_t fallback_pgrp, int warn)
 	}
 	/* Not PID 1, without a /proc of ours: some descendants could not be
 	 * found to be killed. They go to whoever is above us. */
-	say_warn("some processes could not be stopped; leaving them");
+	say_warn("some processes could not be stopped");
 }

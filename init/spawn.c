@@ -229,24 +229,17 @@ int
 spawn_report(const char *cmd, const struct spawn_error *e)
 {
 	errno = e->err;
-	switch (e->stage) {
-	case STAGE_FORK:
-		say_error("cannot start '%s': %m", cmd);
+	if (e->stage == STAGE_ENV) /* the child said why */
 		return EXIT_SETUP;
-	case STAGE_CHDIR:
-		say_error("cannot start '%s': chdir: %m", cmd);
+	if (e->stage < STAGE_EXEC) {
+		say_error("cannot start '%s': %s%m", cmd, e->stage == STAGE_CHDIR ? "chdir: " :
+		          e->stage == STAGE_CREDS ? "setuid: " : "");
 		return EXIT_SETUP;
-	case STAGE_CREDS:
-		say_error("cannot start '%s': setuid: %m", cmd);
-		return EXIT_SETUP;
-	case STAGE_ENV: /* the child said why */
-		return EXIT_SETUP;
-	default:
-		if (e->err == ENOENT || e->err == ENOTDIR) {
-			say_error("%s: command not found", cmd);
-			return EXIT_NOTFOUND;
-		}
-		say_error("%s: cannot execute: %m", cmd);
-		return EXIT_NOEXEC;
 	}
+	if (e->err == ENOENT || e->err == ENOTDIR) {
+		say_error("%s: command not found", cmd);
+		return EXIT_NOTFOUND;
+	}
+	say_error("%s: cannot execute: %m", cmd);
+	return EXIT_NOEXEC;
 }

@@ -418,6 +418,7 @@ reap(struct supervisor *s)
 		}
 		ended(s, v);
 	}
+	notify_ready(s); /* one that ended for good counts as ready */
 }
 
 /* Its group is gone: ./finish, or the restart. */
@@ -426,6 +427,7 @@ ended(struct supervisor *s, struct service *v)
 {
 	v->draining = 0;
 	v->kill_at = 0;
+	logs_drain(s, (int)(v - s->svc)); /* its last words, a line of their own */
 	if (v->has_finish && !s->stopping)
 		start_finish(s, v);
 	else

@@ -563,7 +563,7 @@ test_probe_http() {
 	assertEquals "404 when 404 is wanted: 0" 0 $?
 	kill_bg
 	# a server that takes the connection and never answers: the timeout
-	bg h chroot "$R" sh -c "sleep 30 | nc -l -p $port" >/dev/null
+	bg h chroot "$R" nc -l -p "$port" -e sleep 30
 	wait_until 5 "[ -n \"\$(ss -Hltn sport = :$port)\" ]" || fail "listening"
 	t0=$(date +%s%N)
 	probe -T 0.5 http "http://127.0.0.1:$port/"
@@ -593,6 +593,12 @@ test_probe_exec() {
 	assertEquals "why" "exec sh: Operation timed out" "$(cat "$T/out")"
 	assertTrue "within its timeout: $(((t1 - t0) / 1000000)) ms" "[ $(((t1 - t0) / 1000000)) -lt 2000 ]"
 	assertFalse "the command was killed" "kill -0 $(cat "$T/pid") 2>/dev/null"
+	# a probe is stopped as any command (the init's own signals are blocked
+	# from its start: one sent early waits, and then ends it)
+	"$INIT" probe -T 20 exec sleep 30 &
+	kill -TERM $!
+	wait_exit $! 5
+	assertEquals "SIGTERM ends it at once" 143 $?
 }
 
 test_probe_usage() {

@@ -611,14 +611,19 @@ test_log_prefix_keeps_every_line_whole_and_in_order() {
 		service $s "i=0; while [ \$i -lt 5000 ]; do echo \"$s out \$i\"; echo \"$s err \$i\" >&2; i=\$((i + 1)); done; echo $s done; exec sleep 100"
 		touch "$R/etc/mocker/services/$s/log-prefix"
 	done
-	service c 'awk "BEGIN { while (n++ < 10000) printf \"x\"; print \"\" }"; exec sleep 100'
+	service c 'for n in 10000 4096; do awk "BEGIN { while (n++ < $n) printf \"x\"; print \"\" }"; done; exec sleep 100'
 	touch "$R/etc/mocker/services/c/log-prefix"
 	service d 'echo plain d; exec sleep 100'
+	# last words without a newline: a line of their own when it ends
+	service e 'printf "last words"; exit 3'
+	touch "$R/etc/mocker/services/e/log-prefix"
+	setting e restart no
 	bg u run_in_ns "$R" >"$T/out" 2>"$T/err"
 	init=$(first_child "$u")
 	wait_for 20 file_has "$T/out" '^\[a\] a done$' || fail "a's last line"
 	wait_for 20 file_has "$T/out" '^\[b\] b done$' || fail "b's last line"
 	wait_for 5 file_has "$T/out" '^plain d$' || fail "d, unprefixed"
+	wait_for 5 file_has "$T/out" '^\[e\] last words$' || fail "e's last words"
 	kill -TERM "$init"
 	wait_exit "$u" 10
 	assertEquals "stopped" 0 $?
@@ -630,8 +635,8 @@ test_log_prefix_keeps_every_line_whole_and_in_order() {
 			"$(seq 0 4999 | sed "s/^/$s err /" | md5sum)" "$(lines_of "$T/err" $s | md5sum)"
 	done
 	assertEquals "nothing else, nothing mixed" "" \
-		"$(grep -Ev '^\[(a|b)\] (a|b) (out [0-9]+|done)$|^\[c\] x+$|^plain d$' "$T/out" | head -c 300)"
-	assertEquals "the long line: split at 4096, each part prefixed" "4096 4096 1808" \
+		"$(grep -Ev '^\[(a|b)\] (a|b) (out [0-9]+|done)$|^\[c\] x+$|^plain d$|^\[e\] last words$' "$T/out" | head -c 300)"
+	assertEquals "the long line split at 4096, each part prefixed; one of 4096 whole" "4096 4096 1808 4096" \
 		"$(lines_of "$T/out" c | awk '{printf "%s%d", (NR > 1 ? " " : ""), length($0)}')"
 }
 
@@ -663,6 +668,26 @@ test_log_prefix_waits_for_a_slow_reader() {
 	exec 7>&-
 	assertEquals "all of them, in order" "$(seq 0 19999 | sed 's/^/line /' | md5sum)" \
 		"$(lines_of "$T/out" a | md5sum)"
+}
+
+# The init's stdout is a pipe whose reader has gone: its writes fail (EPIPE),
+# and the SIGPIPE they raise is not forwarded to the services.
+init_piped_to_true() {
+	run_in_ns "$R" | true
+}
+
+test_log_prefix_reader_gone_kills_nobody() {
+	local u
+	service talk 'i=0; while :; do echo "tick $i"; echo $i > /tmp/ticks; i=$((i + 1)); sleep 0.05; done'
+	touch "$R/etc/mocker/services/talk/log-prefix"
+	service victim 'exec sleep 100'
+	bg u init_piped_to_true
+	wait_for 5 test -s "$R/tmp/ticks" || fail "talk started"
+	wait_until 5 '[ "$(cat "$R/tmp/ticks")" -ge 20 ]' || fail "talk went on"
+	svc -l > "$T/list"
+	grep -q '^talk up [0-9]* yes 0 -$' "$T/list" || fail "talk not restarted: $(cat "$T/list")"
+	grep -q '^victim up [0-9]* yes 0 -$' "$T/list" || fail "victim not killed: $(cat "$T/list")"
+	kill_bg
 }
 
 # --- sd_notify ------------------------------------------------------------------------
@@ -710,6 +735,9 @@ test_notify_socket_of_the_caller() {
 	local u init r
 	notify_pair
 	touch "$R/etc/mocker/services/a/notify"
+	# done once and for all: it does not hold READY=1 back
+	service once 'exit 0'
+	setting once restart no
 	bg r "$HELPERS/sdnotify" recv "$R/tmp/caller.sock" 2 >"$T/got"
 	wait_for 5 file_has "$T/got" ready || fail "listening"
 	NOTIFY_SOCKET=/tmp/caller.sock bg u run_in_ns "$R" -v -v >/dev/null 2>"$T/err"
