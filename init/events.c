@@ -69,7 +69,7 @@ events_wait(struct supervisor *s, long long timeout_ms)
 	watch(&w, notify_relay_fd(), POLLIN, W_RELAY << 8);
 	/* a stream that cannot take more (a slow reader): wait for it, and
 	 * leave its pipes unread */
-	if ((logs = logs_writable(ok, out)))
+	if ((logs = logs_writable(s, ok, out)))
 		for (k = 0; k < 2; k++)
 			if (!ok[k])
 				watch(&w, out[k], POLLOUT, W_STREAM << 8);

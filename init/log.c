@@ -7,6 +7,7 @@
 #include "errstr.h"
 #include "log.h"
 #include "num.h"
+#include "sig.h"
 
 int log_verbosity = VERBOSITY_DEFAULT;
 
@@ -18,6 +19,8 @@ write_all(int fd, const char *buf, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EPIPE)
+				sig_drop_pipe();
 			return -1;
 		}
 		buf += n;

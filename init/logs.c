@@ -67,8 +67,6 @@ static int
 stream_flush(int k)
 {
 	struct stream *o = &out[k];
-	ksigset pipe = KSIG_BIT(SIGPIPE);
-	struct timespec now = { 0, 0 };
 	ssize_t r;
 
 	while (o->off < o->len) {
@@ -77,8 +75,7 @@ stream_flush(int k)
 		if (r < 0 && errno == EAGAIN)
 			return 0;
 		if (r < 0) {
-			/* the reader is gone: not a SIGPIPE for the services */
-			syscall(SYS_rt_sigtimedwait, &pipe, NULL, &now, sizeof pipe);
+			sig_drop_pipe(); /* the reader is gone */
 			o->dead = 1;
 			break;
 		}
@@ -147,6 +144,7 @@ void
 logs_read(struct supervisor *s, int i, int k, int all)
 {
 	ssize_t r;
+	int n = 16; /* a pipe's worth: a writer that never stops cannot hold PID 1 */
 
 	do {
 		r = read(s->svc[i].log_fd[k][0], line[i][k] + used[i][k],
@@ -154,7 +152,7 @@ logs_read(struct supervisor *s, int i, int k, int all)
 		if (r > 0)
 			used[i][k] = (unsigned short)(used[i][k] + r);
 		emit(&s->svc[i], k, i, all && r <= 0);
-	} while (all && r > 0 && !out[k].len);
+	} while (all && r > 0 && !out[k].len && --n);
 }
 
 void
@@ -168,11 +166,15 @@ logs_drain(struct supervisor *s, int i)
 }
 
 int
-logs_writable(int ok[2], int fd[2])
+logs_writable(struct supervisor *s, int ok[2], int fd[2])
 {
-	int k;
+	int i, k;
 
 	for (k = 0; k < 2; k++) {
+		/* what waited behind a line that did not fit goes now */
+		if (out[k].len && stream_flush(k))
+			for (i = 0; i < s->n; i++)
+				emit(&s->svc[i], k, i, 0);
 		ok[k] = stream_flush(k);
 		fd[k] = out[k].fd;
 	}
@@ -186,7 +188,7 @@ logs_flush(struct supervisor *s)
 
 	/* a slow reader is waited for a while, not for ever */
 	for (t = LOG_FLUSH_MS / 10; t > 0; t--) {
-		logs_writable(ok, fd);
+		logs_writable(s, ok, fd);
 		for (i = 0; i < s->n; i++)
 			logs_drain(s, i);
 		if (!out[0].len && !out[1].len)

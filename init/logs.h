@@ -16,7 +16,7 @@ void logs_open(struct service *v, struct spawn *sp);
 /* Writes what is pending. 0 when no service prefixes; else ok[k] says
  * whether stdout (0) and stderr (1) can take more (their pipes are read
  * only then) and fd[k] is the descriptor to wait on when not. */
-int logs_writable(int ok[2], int fd[2]);
+int logs_writable(struct supervisor *s, int ok[2], int fd[2]);
 
 /* Reads service i's stdout (k 0) or stderr (1) pipe once, or until it is
  * empty (all), and writes the lines it completes. */

@@ -82,7 +82,7 @@ main(int argc, char **argv)
 	 * nor caught is dropped by the kernel. They wait here until there is
 	 * a payload to forward them to. */
 	if (sig_block_all(&spawn_mask) < 0)
-		die(EXIT_SETUP, "cannot block signals: %m");
+		die(EXIT_SETUP, "cannot %s: %m", "block signals");
 	spawn_ignored = sig_chld_default() ? KSIG_BIT(SIGCHLD) : 0;
 	/* the init's command, only as its first word (a payload named svc
 	 * runs with --) */
@@ -108,7 +108,7 @@ main(int argc, char **argv)
 	/* Setup: any failure is fatal, before anything runs. */
 	if (opts.pdeathsig) {
 		if (sys_prctl(PR_SET_PDEATHSIG, (unsigned long)opts.pdeathsig) < 0)
-			die(EXIT_SETUP, "cannot set the parent-death signal: %m");
+			die(EXIT_SETUP, "cannot %s: %m", "set the parent-death signal");
 		if (getppid() != parent) /* it died before we asked */
 			die(EXIT_SETUP, "the parent is gone");
 	}
@@ -135,7 +135,7 @@ main(int argc, char **argv)
 	}
 	/* Orphans of our subtree come to us when we are not PID 1 (tini -s). */
 	if (getpid() != 1 && sys_prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		die(EXIT_SETUP, "cannot become a subreaper: %m");
+		die(EXIT_SETUP, "cannot %s: %m", "become a subreaper");
 	sup.terminal = !sup.services_mode && !opts.pause && spawn_have_terminal();
 	return supervise(&sup);
 }

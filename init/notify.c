@@ -88,7 +88,8 @@ notify_ready(struct supervisor *s)
 
 	for (i = 0; i < s->n; i++) {
 		struct service *v = &s->svc[i];
-		if (!v->ready && !v->down && !(v->ran && v->pid <= 0 && !v->restart_at && !v->finish_pid))
+		if (!v->ready && !v->down && !(v->ran && v->pid <= 0 && !v->restart_at &&
+		                               !v->finish_pid && !v->draining && !v->waiting))
 			return;
 	}
 	if (!said_ready++ && s->services_mode)

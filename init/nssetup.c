@@ -52,7 +52,7 @@ slave_tree_from_chroot(void)
 	ret = mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
 back:
 	if (sys_fchdir(root) < 0 || chroot(".") < 0)
-		die(EXIT_SETUP, "cannot return into the root directory: %m");
+		die(EXIT_SETUP, "cannot %s: %m", "return into the root directory");
 out:
 	close(root);
 	return ret;

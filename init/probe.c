@@ -149,7 +149,7 @@ dial(const char *hp, unsigned long port)
 	else if (parse_ip4(host, (unsigned char *)&a.in.sin_addr) < 0 &&
 	         (a.sa.sa_family = AF_INET6, parse_ip6(host, a.in6.sin6_addr.s6_addr) < 0))
 bad:
-		bad(hp, "HOST:PORT, HOST an IPv4 address, [IPv6] or localhost");
+		bad(hp, "HOST:PORT (IPv4, [IPv6] or localhost)");
 	fd = sys_socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0 || (connect(fd, &a.sa, sizeof a) < 0 && errno != EINPROGRESS) ||
 	    wait_fd(fd, POLLOUT) < 0)
@@ -206,7 +206,7 @@ http_get(const char *url)
 static int
 run(char **argv)
 {
-	int null = sys_open("/dev/null", O_WRONLY | O_CLOEXEC), st, ms;
+	int null = sys_open("/dev/null", O_WRONLY | O_CLOEXEC), st, ms, sig = 0;
 	struct spawn sp = { .argv = argv, .fd_from = { 0, null, null },
 	                    .fd_to = { 0, null > 0, 2 * (null > 0) } };
 	struct spawn_error e;
@@ -217,14 +217,17 @@ run(char **argv)
 		return -1;
 	}
 	while (waitpid(pid, &st, WNOHANG) == 0) {
-		if ((ms = left()) < 0) {
+		/* at the timeout, or stopped itself: the command goes too */
+		if ((ms = left()) < 0 || (sig && sig != SIGCHLD)) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
+			if (sig > 0 && sig != SIGCHLD)
+				_exit(EXIT_SIGNALED + sig);
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		sig_wait(ms);
+		sig = sig_wait(ms);
 	}
 	return st;
 }
@@ -239,7 +242,6 @@ probe_main(int argc, char **argv)
 	int r, ok, n = -1; /* n: a number to follow how */
 	ksigset chld = KSIG_BIT(SIGCHLD);
 
-	sig_setmask(&chld); /* the init's blocked all: a probe may be stopped */
 	if (argc > 2 && strcmp(argv[1], "-T") == 0) {
 		if (parse_seconds_ms(argv[2], 86400, &ms) < 0 || !ms)
 			bad(argv[2], "seconds after -T");
@@ -248,6 +250,10 @@ probe_main(int argc, char **argv)
 	}
 	kind = argc > 1 ? argv[1] : "";
 	end = mono_ms() + (long long)ms;
+	/* the init's signals are blocked: exec waits for them with its
+	 * command's end, the others may be stopped as they are */
+	if (strcmp(kind, "exec"))
+		sig_setmask(&chld);
 	if (strcmp(kind, "exec") == 0 && argc > 2) {
 		ok = (r = run(argv + 2)) == 0;
 		if (r >= 0) {

@@ -136,14 +136,15 @@ add_service(const char *name, unsigned char type, void *ctx)
 	for (c = name; *c; c++)
 		if ((unsigned char)*c <= ' ')
 			return 0; /* no blanks or control characters in svc -l */
+	/* before any path is made of it */
+	if (s->n == SERVICES_MAX || strlen(name) >= sizeof v->name ||
+	    strlen(l->dir) + strlen(name) + 2 > sizeof v->dir) {
+		say_warn("service %s: skipped: too many, or too long", name);
+		return 0;
+	}
 	if (!has_file("run", X_OK)) {
 		if (has_file("run", F_OK))
 			say_warn("service %s: skipped: run is not executable", name);
-		return 0;
-	}
-	if (s->n == SERVICES_MAX || strlen(name) >= sizeof v->name ||
-	    strlen(l->dir) + strlen(name) + 2 > sizeof v->dir) {
-		say_warn("service %s: skipped: too many, or too long a name", name);
 		return 0;
 	}
 	v = &s->svc[s->n++];

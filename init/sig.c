@@ -88,3 +88,12 @@ sig_wait(long long timeout_ms)
 			return -1;
 	}
 }
+
+void
+sig_drop_pipe(void)
+{
+	ksigset pipe = KSIG_BIT(SIGPIPE);
+	struct timespec now = { 0, 0 };
+
+	syscall(SYS_rt_sigtimedwait, &pipe, NULL, &now, sizeof pipe);
+}

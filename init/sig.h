@@ -34,6 +34,10 @@ void sig_ignore_set(ksigset set);
  * Returns the signal, 0 on timeout, -1 on error. Never returns EINTR. */
 int sig_wait(long long timeout_ms);
 
+/* Takes back the SIGPIPE a write of ours to a gone reader raised: it is
+ * not one to forward to the payload. */
+void sig_drop_pipe(void);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 long long mono_ms(void);
 
