@@ -173,7 +173,8 @@ make_rootfs() {
 children_of() {
 	local want=$1 f line rest
 	for f in /proc/[0-9]*/stat; do
-		read -r line < "$f" 2>/dev/null || continue
+		# (the process may be gone: the redirection fails, quietly)
+		read -r line 2>/dev/null < "$f" || continue
 		rest=${line##*) }
 		# shellcheck disable=SC2086 # the fields of stat
 		set -- $rest
