@@ -32,8 +32,8 @@ fds_close_from(int lowest, int keep)
 
 	if (keep < lowest)
 		keep = c.keep = -1;
-	if ((keep < 0 || keep == lowest ||
-	     syscall(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0) == 0) &&
+	/* below keep, then above it */
+	if ((keep <= lowest || syscall(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0) == 0) &&
 	    syscall(SYS_close_range, (unsigned)(keep < 0 ? lowest : keep + 1), ~0U, 0) == 0)
 		return;
 	/* A kernel without close_range (before 5.9): close what is listed. */

@@ -18,8 +18,6 @@
  * costs no bytes of the file) */
 static int ctl;
 
-/* CONTROL_DIR, root's alone: made, or taken only when it is root's and a
- * directory (never through a link the image planted). */
 void
 unix_addr(struct sockaddr_un *a, const char *path)
 {
@@ -28,6 +26,8 @@ unix_addr(struct sockaddr_un *a, const char *path)
 	strcpy(a->sun_path, path);
 }
 
+/* CONTROL_DIR, root's alone: made, or taken only when it is root's and a
+ * directory (never through a link the image planted). */
 int
 control_dir(void)
 {

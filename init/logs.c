@@ -175,7 +175,7 @@ logs_writable(struct supervisor *s, int ok[2], int fd[2])
 		if (out[k].len && stream_flush(k))
 			for (i = 0; i < s->n; i++)
 				emit(&s->svc[i], k, i, 0);
-		ok[k] = stream_flush(k);
+		ok[k] = !out[k].len;
 		fd[k] = out[k].fd;
 	}
 	return out[0].fd | out[1].fd;

@@ -208,7 +208,7 @@ start(struct supervisor *s, struct service *v)
 	v->check_at = v->check_ms ? v->started_ms + (long long)v->check_ms : 0;
 	v->check_fails = 0;
 	say_info("started '%s' as pid %d", v->name, (int)pid);
-	if (v->notification_fd <= 0 && !v->notify)
+	if (v->notification_fd <= 0 && v->notify_fd <= 0) /* no notify socket: ready now */
 		svc_ready(s, v);
 }
 
