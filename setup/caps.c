@@ -83,3 +83,26 @@ caps_set(uint64_t keep)
 	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
 	return (int)syscall(SYS_capset, &h, d);
 }
+
+int
+caps_set_oci(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	int cap;
+
+	memset(d, 0, sizeof d);
+	d[0].effective = (uint32_t)effective;
+	d[1].effective = (uint32_t)(effective >> 32);
+	d[0].permitted = (uint32_t)permitted;
+	d[1].permitted = (uint32_t)(permitted >> 32);
+	d[0].inheritable = (uint32_t)inheritable;
+	d[1].inheritable = (uint32_t)(inheritable >> 32);
+	if (syscall(SYS_capset, &h, d) < 0)
+		return -1;
+	for (cap = 0; cap < 64; cap++)
+		if ((ambient & B(cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return -1;
+	return 0;
+}

@@ -38,4 +38,9 @@ int caps_limit_bounding(uint64_t keep, int last);
  * either. The ambient set is cleared by caps_limit_bounding. */
 int caps_set(uint64_t keep);
 
+/* An OCI config's sets, as it gives them (the ambient set raised last:
+ * each must be permitted and inheritable). */
+int caps_set_oci(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+                 uint64_t ambient);
+
 #endif

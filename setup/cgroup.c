@@ -15,6 +15,7 @@
 #include "file.h"
 #include "monitor_exec.h"
 #include "nft.h"
+#include "oci.h"
 #include "watch.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -91,6 +92,21 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 		if (strncmp(cg->dirs[i], hierarchy, strlen(hierarchy)) == 0 &&
 		    cg->dirs[i][strlen(hierarchy)] == '/')
 			return cg->dirs[i];
+	if (cg->path) { /* OCI: the caller's name, made with its parents */
+		char *slash;
+		snprintf(dir, PATH_MAX, "%s/%s", hierarchy, cg->path + (cg->path[0] == '/'));
+		for (slash = strchr(dir + strlen(hierarchy) + 1, '/'); slash;
+		     slash = strchr(slash + 1, '/')) {
+			*slash = 0;
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+				return NULL;
+			*slash = '/';
+		}
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return NULL;
+		cg->ndirs++;
+		return dir;
+	}
 	/* mocker-PID, or mocker-PID-N when that is taken (a launcher with our
 	 * pid in another PID namespace, a dead run's leftover): never joined,
 	 * never removed, not ours. */
@@ -171,6 +187,7 @@ v1_hierarchy(const char *controller, char *out)
 	static const char *const names[][2] = {
 		{ "memory", "memory" }, { "pids", "pids" }, { "freezer", "freezer" },
 		{ "cpu", "cpu" }, { "cpu", "cpu,cpuacct" }, { "cpu", "cpuacct,cpu" },
+		{ "devices", "devices" },
 	};
 	struct statfs s;
 	size_t i;
@@ -207,7 +224,8 @@ v1_dir(struct cgroup *cg, const char *controller, const char **why)
 	char hier[PATH_MAX];
 	const char *dir;
 
-	*why = controller[0] == 'm' ? "find the memory cgroup controller" :
+	*why = controller[0] == 'd' ? "find the devices cgroup controller" :
+	       controller[0] == 'm' ? "find the memory cgroup controller" :
 	       controller[0] == 'p' ? "find the pids cgroup controller" :
 	       controller[0] == 'f' ? "find the freezer cgroup controller" :
 	                              "find the cpu cgroup controller";
@@ -219,6 +237,49 @@ v1_dir(struct cgroup *cg, const char *controller, const char **why)
 	if (!(dir = make_dir(cg, hier)))
 		return NULL;
 	return dir;
+}
+
+/* OCI linux.resources.devices, in order, where there is a v1 devices
+ * controller. Without one (cgroup v2 needs an eBPF program, not written
+ * yet) the container's devices are only those of its /dev: every other
+ * mount of it is nodev (docs/oci.md). */
+static int
+create_v1_devices(struct cgroup *cg, const struct config *c, const char **why)
+{
+	static const char *const always[] = {
+		"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm",
+		"c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
+	};
+	char hier[PATH_MAX];
+	const char *dir;
+	int i;
+
+	if (!c->oci || !c->oci->nrules || v1_hierarchy("devices", hier) < 0)
+		return 0;
+	if (!(dir = v1_dir(cg, "devices", why)))
+		return -1;
+	for (i = 0; i < c->oci->nrules; i++) {
+		const struct oci_device_rule *r = &c->oci->rules[i];
+		*why = r->allow ? "set devices.allow" : "set devices.deny";
+		if (file_write(dir, r->allow ? "devices.allow" : "devices.deny", r->line) < 0)
+			return -1;
+	}
+	/* then, as runc, the nodes every container's /dev has (dev.c) and
+	 * those of linux.devices */
+	*why = "set devices.allow";
+	for (i = 0; i < (int)(sizeof always / sizeof always[0]); i++)
+		if (file_write(dir, "devices.allow", always[i]) < 0)
+			return -1;
+	for (i = 0; i < c->oci->ndevices; i++) {
+		const struct oci_device *d = &c->oci->devices[i];
+		char line[64];
+		if (d->type == 'p')
+			continue;
+		snprintf(line, sizeof line, "%c %u:%u rwm", d->type, d->major, d->minor);
+		if (file_write(dir, "devices.allow", line) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -258,7 +319,7 @@ create_v1(struct cgroup *cg, const struct config *c, const char **why)
 		    file_write(dir, "cpu.cfs_quota_us", buf) < 0)
 			return -1;
 	}
-	return 0;
+	return create_v1_devices(cg, c, why);
 }
 
 /* The lifetime cgroup, in a v2 tree without limits. */
@@ -292,6 +353,7 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 {
 	const char *root = v2_root();
 	int ret, err, limits = c->memory || c->pids_limit || c->cpu_quota_us;
+	int devices = c->oci && c->oci->nrules; /* v1 only (create_v1_devices) */
 
 	int guard = cg->guard_fd;
 
@@ -300,8 +362,8 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 	cg->memory_v2 = 0;
 	cg->v2fd = -1;
 	cg->guard_fd = guard; /* the watcher, started before */
-	if (root && (!limits || strcmp(root, CGROUP_ROOT) == 0 ||
-	             ((!c->memory || v2_has(root, "memory")) &&
+	if (root && ((!limits && !devices) || strcmp(root, CGROUP_ROOT) == 0 ||
+	             (!devices && (!c->memory || v2_has(root, "memory")) &&
 	              (!c->pids_limit || v2_has(root, "pids")) &&
 	              (!c->cpu_quota_us || v2_has(root, "cpu"))))) {
 		/* everything in one v2 directory */

@@ -19,7 +19,7 @@
 
 #include "config.h"
 
-#define CGROUP_MAX_DIRS 5
+#define CGROUP_MAX_DIRS 6
 
 struct cgroup {
 	int ndirs;
@@ -30,6 +30,8 @@ struct cgroup {
 	char freezer_dir[PATH_MAX]; /* or, without v2, a v1 freezer */
 	int v2fd;                  /* kill_dir, for CLONE_INTO_CGROUP, or -1 */
 	int guard_fd;              /* our end of the watcher's pipe, or -1 */
+	const char *path;          /* OCI cgroupsPath: the directories' name
+	                            * below each hierarchy; NULL: mocker-PID */
 	/* what else the watcher undoes when mocker dies: a foreground run's
 	 * state file, and its name's link if it still names forget_id (NULL:
 	 * nothing) */

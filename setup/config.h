@@ -58,6 +58,8 @@ struct ulimit {
 	unsigned long long soft, hard;
 };
 
+struct oci;
+
 struct config {
 	const char *rootfs;          /* as given: a directory or an image */
 	char *const *argv;           /* the command; /bin/sh by default */
@@ -118,6 +120,7 @@ struct config {
 	int userns_keep_id;          /* --userns=keep-id (rootless) */
 	int overlay;                 /* --overlay: copy-on-write root */
 	const char *overlay_upper;   /* --overlay=DIR: keep the changes there */
+	const struct oci *oci;       /* an OCI bundle's (oci.h), NULL for run */
 };
 
 /* Parses `mocker run` arguments (argv[0] is "run"). Exits 125 on bad input,

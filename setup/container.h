@@ -82,6 +82,12 @@ struct container {
 	int image_init_ours;       /* INIT_IMAGE: it is a mocker-init too */
 	struct creds creds;
 	char **envp;
+	int start_fd;              /* OCI create: the exec FIFO, read-write; -1 */
+	/* OCI create: the host's part once the process is in its cgroup and
+	 * namespaces (oomScoreAdj, prestart hooks); 0 or -1 with errno (0:
+	 * *why says it all) */
+	int (*before_go)(struct container *ct, pid_t pid, const char **why);
+	int handed_off;            /* OCI create: the launcher has gone */
 };
 
 /* What the container's first process tells the launcher just before it

@@ -122,7 +122,8 @@ dev_make(int rootfd, int userns, uint64_t shm_size, const char **why)
 {
 	static const char *const dev_opts[] = { "mode=755", "size=65536k", NULL };
 	static char shm_size_opt[32] = "size=65536k";
-	static const char *const shm_opts[] = { "mode=1777", shm_size_opt, NULL };
+	/* "shm" as Docker and runc name it (mountinfo's source) */
+	static const char *const shm_opts[] = { "source=shm", "mode=1777", shm_size_opt, NULL };
 	static const char *const pts_opts[] = { "ptmxmode=0666", "mode=0620", "gid=5", NULL };
 	static const char *const pts_opts_userns[] = { "ptmxmode=0666", "mode=0620", NULL };
 	unsigned inert = MA_NOSUID | MA_NODEV | MA_NOEXEC;

@@ -57,6 +57,11 @@ env_build(const struct container *ct)
 
 	if (!env)
 		return NULL;
+	if (c->oci) { /* process.env, exactly */
+		for (i = 0; i < c->nenv; i++)
+			env_put(env, &n, (char *)c->env[i]);
+		return env;
+	}
 	env_put(env, &n, kv("PATH", DEFAULT_PATH));
 	env_put(env, &n, kv("HOME", ct->creds.home[0] ? ct->creds.home : "/"));
 	env_put(env, &n, kv("TERM", term && *term ? term : "xterm"));

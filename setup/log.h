@@ -9,6 +9,9 @@ extern int log_quiet;   /* -q: no warnings or notes */
  * terminal out of raw mode, a run's state that never started. At most 4. */
 void log_at_exit(void (*fn)(void));
 extern int log_verbose; /* --verbose: notes on what is done */
+extern int log_fd;      /* mocker-runc --log: each message there too, or -1 */
+extern int log_json;    /* --log-format json */
+extern const char *log_name; /* what a line starts with: "mocker" */
 
 __attribute__((format(printf, 1, 2))) void warnx_(const char *fmt, ...);
 /* A line that explains an outcome (an OOM kill): shown even with -q. */

@@ -46,6 +46,7 @@
 #include "store.h"
 #include "log.h"
 #include "monitor_exec.h"
+#include "oci.h"
 #include "run.h"
 #include "terminal.h"
 #include "seccomp_filter.h"
@@ -259,7 +260,7 @@ ignored_signals(void)
 }
 
 /* Everything that can be checked on the host, before any namespace. */
-static void
+void
 prepare(struct container *ct, const struct config *c)
 {
 	struct stat st;
@@ -270,7 +271,8 @@ prepare(struct container *ct, const struct config *c)
 	ct->rootfd = ct->procfd = ct->sysfd = ct->devfd = ct->sync_fd = ct->init_memfd = -1;
 	ct->root_idmapped = -1;
 	ct->exec_pidfd = ct->exec ? ct->exec_pidfd : -1;
-	ct->status_fd = ct->netns_fd = -1;
+	ct->status_fd = ct->netns_fd = ct->start_fd = -1;
+	ct->cg.guard_fd = ct->cg.v2fd = -1;
 	ct->pasta = 0;
 	/* --net private: as root Docker's way (bridge.h), else pasta */
 	ct->bridge = c->net == NET_PRIVATE && !c->net_pasta && geteuid() == 0 && !ct->exec;
@@ -304,7 +306,7 @@ prepare(struct container *ct, const struct config *c)
 	}
 	if (c->hostname)
 		snprintf(ct->hostname, sizeof ct->hostname, "%s", c->hostname);
-	else
+	else if (!c->oci) /* OCI: none given, none set */
 		default_hostname(ct);
 	for (i = 0; i < c->nvolumes; i++)
 		if (stat(c->volumes[i].host, &st) < 0)
@@ -362,10 +364,10 @@ prepare(struct container *ct, const struct config *c)
 			    "idmap maps ids into a user namespace: it needs --userns");
 	ct->last_cap = caps_last();
 	ct->caps = caps_effective(c->cap_add, c->cap_drop, ct->last_cap);
-	if ((ct->caps & (1ULL << 21 /* SYS_ADMIN */)) && !ct->userns)
+	if ((ct->caps & (1ULL << 21 /* SYS_ADMIN */)) && !ct->userns && !c->oci)
 		warnx_("CAP_SYS_ADMIN without --userns: the container can take the host over "
 		       "(a cgroup v1 release_agent, /sys/kernel/uevent_helper...); add --userns");
-	if (c->seccomp && seccomp_filter_for(ct->caps, &ct->seccomp) < 0)
+	if (c->seccomp && !c->oci && seccomp_filter_for(ct->caps, &ct->seccomp) < 0)
 		die_errno(EXIT_SETUP, "cannot make the seccomp filter");
 	if (terminal_prepare(&ct->term, c->tty) < 0)
 		die_errno(EXIT_SETUP, "cannot make pipes for the terminal");
@@ -536,6 +538,12 @@ main(int argc, char **argv)
 		die_errno(EXIT_SETUP, "cannot block signals");
 	signal(SIGCHLD, SIG_DFL);
 	mocker_argv = argv;
+	if (oci_wanted(argc, argv)) {
+		/* runc's command line; signals as any program takes them, but
+		 * for create and run, which hold them as run does */
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &ct.sigmask, NULL, 8);
+		return oci_main(argc, argv);
+	}
 	if ((first = global_options(argc, argv)) >= argc) {
 		fputs(usage, stderr);
 		return EXIT_SETUP;

@@ -16,12 +16,18 @@
 static int
 fs_new(const char *fstype, const char *const *options, unsigned attr)
 {
+	const char *const *o;
+	const char *source = fstype;
 	int fs, mnt;
 
 	if ((fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC)) < 0)
 		return -1;
-	/* the source /proc/self/mountinfo and df show, as mount(8) sets it */
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", fstype, 0) < 0)
+	/* the source /proc/self/mountinfo and df show, as mount(8) sets it:
+	 * the type, unless a "source=" option names one (given once only) */
+	for (o = options; o && *o; o++)
+		if (strncmp(*o, "source=", 7) == 0)
+			source = NULL;
+	if (source && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
 		goto fail;
 	for (; options && *options; options++) {
 		char key[64];

@@ -203,6 +203,17 @@ static const struct { const char *name; int resource; } rlimits[] = {
 	{ "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
 };
 
+int
+rlimit_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof rlimits / sizeof rlimits[0]; i++)
+		if (strcasecmp(name, rlimits[i].name) == 0)
+			return rlimits[i].resource;
+	return -1;
+}
+
 /* A limit's value: a number, or -1 / unlimited. 0 ok, -1 bad. */
 static int
 rlimit_value(const char *s, unsigned long long *v)

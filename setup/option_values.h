@@ -30,6 +30,9 @@ void opt_env(struct config *c, const char *opt, const char *kv);
 void opt_env_file(struct config *c, const char *path);
 void opt_group_add(struct config *c, const char *group);
 
+/* "nofile" (any case) → RLIMIT_NOFILE; -1 if unknown. */
+int rlimit_by_name(const char *name);
+
 void opt_userns(struct config *c, const char *arg);
 void opt_security(struct config *c, const char *arg);
 void opt_cap(uint64_t *set, const char *opt, const char *arg);

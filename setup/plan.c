@@ -53,12 +53,16 @@ static const struct step {
 	{ "make the mount tree a slave",                step_mount_tree_slave,     RUN },
 	{ "mount the root filesystem",                  step_mount_root,           RUN },
 	{ "mount /proc",                                step_mount_proc,           RUN },
-	{ "mount /sys",                                 step_mount_sys,            RUN },
+	{ "apply the config's sysctls",                 step_oci_sysctl,           RUN },
 	{ "make /dev",                                  step_make_dev,             RUN },
+	{ "make the config's devices",                  step_oci_devices,          RUN },
+	{ "mount /sys",                                 step_mount_sys,            RUN },
 	{ "open a terminal",                            step_open_terminal,        BOTH },
 	{ "mask /proc and /sys paths",                  step_mount_masks,          RUN },
 	{ "mount a volume",                             step_mount_volumes,        RUN },
 	{ "mount a tmpfs",                              step_mount_tmpfs,          RUN },
+	{ "mount the config's mounts",                  step_oci_mounts,           RUN },
+	{ "mask the config's paths",                    step_oci_masks,            RUN },
 	{ "write /etc/hosts, hostname and resolv.conf", step_etc_files,            RUN },
 	{ "provide the init",                           step_provide_init,         RUN },
 	{ "set the hostname",                           step_hostname,             RUN },
@@ -69,10 +73,13 @@ static const struct step {
 	{ "look up the user",                           step_user_lookup,          BOTH },
 	{ "give :U volumes to the user",                step_chown_volumes,        RUN },
 	{ "pivot into the root",                        step_pivot,                RUN },
+	{ "set the root's propagation",                 step_oci_propagation,      RUN },
 	{ "change to the working directory",            step_workdir,              BOTH },
 	{ "build the environment",                      step_env,                  BOTH },
+	{ "set the umask",                              step_oci_umask,            BOTH },
 	{ "find the command",                           step_find_command,         BOTH },
 	{ "set resource limits",                        step_ulimits,              BOTH },
+	{ "wait for start",                             step_wait_for_start,       RUN },
 	/* The filter goes on while we are still root with every capability:
 	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
 	 * (setresuid, capset, prctl, close_range, execve) it allows. */
@@ -82,6 +89,7 @@ static const struct step {
 	{ "switch user",                                step_user,                 BOTH },
 	{ "set capabilities",                           step_caps,                 BOTH },
 	{ "close descriptors",                          step_close_fds,            BOTH },
+	{ "load the config's seccomp filter",           step_seccomp_late,         BOTH },
 };
 
 /* The container starts with default signal actions, not with what our
@@ -172,7 +180,7 @@ report_to_launcher(struct container *ct)
 	         (ct->no_signal_hold ? REPORT_MOCKER_INIT_NO_HOLD : REPORT_HANDSHAKE) :
 	         ct->init_mode != INIT_DIRECT ? REPORT_PROBE_AFTER_INIT : REPORT_PROBE;
 
-	if (write(ct->sync_fd, &r, 1) != 1) {
+	if (ct->sync_fd >= 0 && write(ct->sync_fd, &r, 1) != 1) {
 		/* the launcher is gone: the parent-death signal ends us */
 	}
 }

@@ -21,6 +21,7 @@
 #include "bridge.h"
 #include "pasta.h"
 #include "monitor_exec.h"
+#include "oci.h"
 #include "fdpass.h"
 #include "idmap.h"
 #include "image_run.h"
@@ -251,6 +252,8 @@ clone_flags(const struct container *ct)
 {
 	unsigned long f = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 
+	if (ct->c->oci) /* what its config asks; the cgroup one comes later */
+		return ct->c->oci->ns_new & ~(unsigned long)CLONE_NEWCGROUP;
 	if (ct->c->net == NET_NONE || ct->c->net == NET_PRIVATE)
 		f |= CLONE_NEWNET;
 	if (ct->userns)
@@ -526,6 +529,31 @@ connect_network(struct container *ct, pid_t pid, char *msg, size_t size)
 	return 0;
 }
 
+/* OCI create: the container's process says it is made and waits for
+ * start; its caller (conmon, a containerd shim) has it from now on.
+ * Returns 0, or the exit status of a setup that failed (its one line is
+ * on its stderr, ours too). */
+static int
+created(struct container *ct, pid_t pid, int sock)
+{
+	int status = 0;
+	char b = 0;
+	ssize_t n;
+
+	do
+		n = read(sock, &b, 1);
+	while (n < 0 && errno == EINTR);
+	close(sock);
+	if (n == 1 && b == 'c')
+		return 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	cgroup_remove(&ct->cg);
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		return WEXITSTATUS(status);
+	return EXIT_SETUP;
+}
+
 int
 run_container(struct container *ct)
 {
@@ -583,6 +611,14 @@ run_container(struct container *ct)
 			die(EXIT_SETUP, "cannot connect the container's network: %s", said);
 		}
 	}
+	if (ct->before_go && ct->before_go(ct, pid, &why) < 0) {
+		code = errno;
+		abandon(ct, pid);
+		errno = code;
+		if (why && !code)
+			die(EXIT_SETUP, "%s", why);
+		die_errno(EXIT_SETUP, "cannot %s", why);
+	}
 	note("tell it to go on");
 	if (send_go(ct, pid, sync[0]) < 0) {
 		code = errno;
@@ -590,6 +626,9 @@ run_container(struct container *ct)
 		errno = code;
 		die_errno(EXIT_SETUP, "cannot make an idmapped mount");
 	}
+
+	if (ct->start_fd >= 0) /* OCI create: it waits for start */
+		return created(ct, pid, sync[0]);
 
 	f.status = &status;
 	f.ct = ct;

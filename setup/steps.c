@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mocker.h"
 #include "net.h"
+#include "oci.h"
 #include "seccomp_filter.h"
 #include "steps.h"
 #include "sys.h"
@@ -39,6 +40,8 @@ step_die_with_parent(struct container *ct, const char **why)
 {
 	struct pollfd p = { .fd = ct->sync_fd, .events = POLLIN };
 
+	if (ct->handed_off) /* OCI: its caller's now (step_wait_for_start) */
+		return 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return -1;
 	/* The launcher keeps its end open until we exec: a hang-up with
@@ -142,6 +145,8 @@ int
 step_cgroup_ns(struct container *ct, const char **why)
 {
 	/* After the launcher moved us into our cgroup: it is our root now. */
+	if (ct->c->oci && !(ct->c->oci->ns_new & CLONE_NEWCGROUP))
+		return 0;
 	return unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL ? -1 : 0;
 }
 
@@ -165,6 +170,8 @@ int
 step_hostname(struct container *ct, const char **why)
 {
 	*why = ct->hostname;
+	if (ct->c->oci && !ct->hostname[0]) /* none given: the UTS namespace's own */
+		return 0;
 	return sethostname(ct->hostname, strlen(ct->hostname));
 }
 
@@ -253,7 +260,8 @@ step_ulimits(struct container *ct, const char **why)
 int
 step_bounding_caps(struct container *ct, const char **why)
 {
-	return caps_limit_bounding(ct->caps, ct->last_cap);
+	return caps_limit_bounding(ct->c->oci ? ct->c->oci->caps[CAP_BOUNDING] : ct->caps,
+	                           ct->last_cap);
 }
 
 int
@@ -290,6 +298,11 @@ step_user(struct container *ct, const char **why)
 int
 step_caps(struct container *ct, const char **why)
 {
+	const struct oci *o = ct->c->oci;
+
+	if (o)
+		return caps_set_oci(o->caps[CAP_EFFECTIVE], o->caps[CAP_PERMITTED],
+		                    o->caps[CAP_INHERITABLE], o->caps[CAP_AMBIENT]);
 	return caps_set(ct->caps);
 }
 
@@ -299,10 +312,44 @@ step_no_new_privs(struct container *ct, const char **why)
 	return ct->c->no_new_privs ? prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) : 0;
 }
 
+/* An OCI config's filter with noNewPrivileges goes on last instead (as
+ * runc): it need not allow what the setup still does. */
+static int
+seccomp_late(const struct container *ct)
+{
+	return ct->c->oci && ct->c->no_new_privs;
+}
+
 int
 step_seccomp(struct container *ct, const char **why)
 {
-	return ct->c->seccomp ? seccomp_install(&ct->seccomp) : 0;
+	return ct->c->seccomp && !seccomp_late(ct) ? seccomp_install(&ct->seccomp) : 0;
+}
+
+int
+step_seccomp_late(struct container *ct, const char **why)
+{
+	return ct->c->seccomp && seccomp_late(ct) ? seccomp_install(&ct->seccomp) : 0;
+}
+
+/* close_range, or, where an OCI config's seccomp filter (loaded before,
+ * without noNewPrivileges) does not allow it, close one by one up to the
+ * descriptor limit. */
+static int
+close_from_to(unsigned first, unsigned last)
+{
+	struct rlimit rl;
+	unsigned fd;
+
+	if (syscall(SYS_close_range, first, last, 0) == 0)
+		return 0;
+	if (errno != EPERM && errno != ENOSYS)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < last)
+		last = rl.rlim_cur > 1U << 20 ? 1U << 20 : (unsigned)rl.rlim_cur;
+	for (fd = first; fd <= last && fd < 1U << 20; fd++)
+		close((int)fd);
+	return 0;
 }
 
 /* Closes every descriptor from first on but a, b and c (-1: none). */
@@ -322,11 +369,11 @@ close_all_but(unsigned first, int a, int b, int c)
 		if (keep[i] < (int)first)
 			continue;
 		if ((unsigned)keep[i] > first &&
-		    syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0) < 0)
+		    close_from_to(first, (unsigned)keep[i] - 1) < 0)
 			return -1;
 		first = (unsigned)keep[i] + 1;
 	}
-	return syscall(SYS_close_range, first, ~0U, 0) < 0 ? -1 : 0;
+	return close_from_to(first, ~0U);
 }
 
 /* Only 0, 1, 2 and sockets passed for socket activation go in. Done first,
@@ -338,7 +385,7 @@ int
 step_close_inherited_fds(struct container *ct, const char **why)
 {
 	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd,
-	                     ct->exec_pidfd);
+	                     ct->exec ? ct->exec_pidfd : ct->start_fd);
 }
 
 /* And again last: what the setup opened goes too. */

@@ -334,3 +334,12 @@ terminal_relay(struct terminal *t, int (*on_signal)(int sig, int value, void *ct
 	}
 	close(sfd);
 }
+
+void
+terminal_pass(struct terminal *t)
+{
+	memset(t, 0, sizeof *t);
+	t->pipe_in[0] = t->pipe_in[1] = t->pipe_out[0] = t->pipe_out[1] = -1;
+	t->pipe_err[0] = t->pipe_err[1] = t->master = -1;
+	t->mode = TERM_NONE;
+}

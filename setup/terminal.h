@@ -30,6 +30,10 @@ struct terminal {
  * 0, or -1 with errno. */
 int terminal_prepare(struct terminal *t, int tty);
 
+/* The caller's stdio as they are, whatever they are (OCI, without a
+ * terminal: runc's "pass-through"). */
+void terminal_pass(struct terminal *t);
+
 /* For a detached container: stdin its own /dev/null, stdout and stderr
  * pipes whose output goes to sink. */
 int terminal_prepare_detached(struct terminal *t,

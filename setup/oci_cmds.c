@@ -1,0 +1,747 @@
+/*
+ * mocker-runc: runc's command line (what Podman's conmon, containerd's
+ * runc shim and runtime-tools call), on mocker's one setup plan. The
+ * lifetime of a container is its caller's: create leaves its process
+ * waiting for start, a child of whoever waits for it (their subreaper),
+ * and nothing of mocker stays behind to watch it.
+ *
+ * Exit status: 0, or 1 with one line on stderr (and in --log); run gives
+ * the container's own status.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "ctrstate.h"
+#include "file.h"
+#include "log.h"
+#include "oci.h"
+#include "oci_seccomp.h"
+#include "oci_state.h"
+#include "run.h"
+#include "signame.h"
+#include "version.h"
+
+static const char usage[] =
+"usage: mocker-runc [--root DIR] [--log FILE] [--log-format text|json] COMMAND ...\n"
+"  create [-b BUNDLE] [--pid-file F] [--console-socket S] ID  make it; it waits\n"
+"  start ID                      run its process\n"
+"  run [-b BUNDLE] [-d] [--pid-file F] ID   create and start (and wait)\n"
+"  state ID                      its state, as JSON\n"
+"  kill [-a] ID [SIGNAL]         a signal to it (TERM; -a: all its processes)\n"
+"  delete [-f] ID                forget a stopped one (-f: kill it first)\n"
+"  list [-q] [-f json] | ps [-f json] ID | pause ID | resume ID\n"
+"  features | spec [-b BUNDLE] | --version\n"
+"--root DIR: where state is kept (" OCI_ROOT_DEFAULT "). The OCI runtime spec's\n"
+"config.json, read at create; see docs/oci.md and mocker(1). MIT license.\n";
+
+static int debug;
+
+static __attribute__((format(printf, 1, 2), noreturn)) void
+usage_error(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	die(EXIT_FAILURE, "%s (see mocker-runc --help)", msg);
+}
+
+static const char *
+need_id(int argc, char **argv, const char *cmd)
+{
+	if (optind >= argc)
+		usage_error("%s: the container's ID is needed", cmd);
+	if (!oci_id_valid(argv[optind]))
+		die(EXIT_FAILURE, "'%s': not a container ID (letters, digits, _+-.)", argv[optind]);
+	return argv[optind++];
+}
+
+static void
+load(struct oci_state *s, const char *id)
+{
+	if (oci_state_load(s, id) < 0) {
+		if (errno == ENOENT)
+			die(EXIT_FAILURE, "container '%s' does not exist", id);
+		die_errno(EXIT_FAILURE, "cannot read the state of '%s'", id);
+	}
+}
+
+/* ---- create ---- */
+
+static struct config cfg;
+static struct oci spec;
+static struct container ct;
+static struct oci_state made; /* the state of the container being created */
+static int made_done;
+
+/* A create that fails leaves nothing: its state directory goes. */
+static void
+forget_made(void)
+{
+	if (!made_done && made.dir[0])
+		oci_state_remove(&made);
+}
+
+/* The host's part while the process waits in its namespaces: its state
+ * (so that hooks and `state` see it), oomScoreAdj, prestart and
+ * createRuntime hooks. */
+static int
+before_go(struct container *c, pid_t pid, const char **why)
+{
+	static char msg[512];
+	char path[64], num[16], *state;
+	int r = 0;
+
+	made.pid = pid;
+	made.pid_start = proc_start_time(pid);
+	made.cg = c->cg;
+	*why = "save the container's state";
+	if (oci_state_save(&made) < 0)
+		return -1;
+	if (spec.has_oom_score_adj) {
+		snprintf(path, sizeof path, "/proc/%d", (int)pid);
+		snprintf(num, sizeof num, "%d", spec.oom_score_adj);
+		*why = "set oomScoreAdj";
+		if (file_write(path, "oom_score_adj", num) < 0)
+			return -1;
+	}
+	state = oci_state_json(&made, "created");
+	if (oci_hooks_run(spec.hooks[HOOK_PRESTART], spec.nhooks[HOOK_PRESTART], state,
+	                  msg, sizeof msg) < 0 ||
+	    oci_hooks_run(spec.hooks[HOOK_CREATE_RUNTIME], spec.nhooks[HOOK_CREATE_RUNTIME],
+	                  state, msg, sizeof msg) < 0) {
+		*why = msg;
+		errno = 0;
+		r = -1;
+	}
+	free(state);
+	return r;
+}
+
+static void
+write_pid_file(const char *file, pid_t pid)
+{
+	char num[24], tmp[PATH_MAX + 8];
+	int fd;
+
+	if (!file)
+		return;
+	snprintf(num, sizeof num, "%d", (int)pid);
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    write_all(fd, num, strlen(num)) < 0 || close(fd) < 0 || rename(tmp, file) < 0)
+		die_errno(EXIT_FAILURE, "--pid-file '%s'", file);
+}
+
+struct create_opts {
+	const char *bundle, *pid_file, *console_socket;
+	int detach;
+};
+
+/* Makes the container; its process waits for start. Returns its pid. */
+static pid_t
+create(const char *id, const struct create_opts *o)
+{
+	char fifo[PATH_MAX + 16], *hooks;
+	struct oci_state old;
+	json_t *j;
+	const char *why = NULL;
+	int r;
+
+	if (geteuid() != 0)
+		die(EXIT_FAILURE, "mocker-runc needs root (rootless OCI containers are not "
+		    "supported yet)");
+	if (oci_state_load(&old, id) == 0)
+		die(EXIT_FAILURE, "container '%s' already exists", id);
+	oci_spec_load(o->bundle ? o->bundle : ".", &cfg, &spec);
+	spec.id = id;
+	cfg.oci = &spec;
+	if (spec.terminal && !o->console_socket)
+		die(EXIT_FAILURE, "process.terminal is true: --console-socket is needed");
+	if (spec.terminal)
+		die(EXIT_FAILURE, "process.terminal: a terminal is not supported yet");
+	if (!spec.terminal && o->console_socket)
+		die(EXIT_FAILURE, "--console-socket: the config gives no terminal "
+		    "(process.terminal is false)");
+
+	if (oci_state_make(&made, id) < 0) {
+		if (errno == EEXIST)
+			die(EXIT_FAILURE, "container '%s' already exists", id);
+		die_errno(EXIT_FAILURE, "cannot make the state directory in %s", oci_root);
+	}
+	log_at_exit(forget_made);
+	snprintf(made.bundle, sizeof made.bundle, "%s", spec.bundle);
+	made.annotations = spec.annotations;
+	/* the hooks start and delete run: kept, as the config is read once */
+	snprintf(fifo, sizeof fifo, "%s/config.json", spec.bundle);
+	if ((j = json_load_file(fifo, 0, NULL)) && json_object_get(j, "hooks")) {
+		hooks = json_dumps(json_object_get(j, "hooks"), JSON_COMPACT);
+		made.hooks = hooks;
+	}
+	made.created = ctr_now();
+
+	prepare(&ct, &cfg);
+	terminal_pass(&ct.term);
+	if (spec.seccomp_json && oci_seccomp_build(spec.seccomp_json, &ct.seccomp) < 0)
+		die(EXIT_FAILURE, "config.json: linux.seccomp: %s", oci_seccomp_error);
+	snprintf(fifo, sizeof fifo, "%s/" OCI_FIFO, made.dir);
+	if (mkfifo(fifo, 0600) < 0 || (ct.start_fd = open(fifo, O_RDWR | O_CLOEXEC)) < 0)
+		die_errno(EXIT_FAILURE, "cannot make %s", fifo);
+	ct.cg.path = spec.cgroups_path;
+	r = cgroup_create(&ct.cg, &cfg, &why);
+	if (r != 0)
+		die_errno(EXIT_FAILURE, "cannot %s", why ? why : "create the cgroup");
+	ct.before_go = before_go;
+	if ((r = run_container(&ct)) != 0) {
+		oci_state_remove(&made);
+		exit(r == EXIT_SETUP ? EXIT_FAILURE : r);
+	}
+	close(ct.start_fd);
+	write_pid_file(o->pid_file, made.pid);
+	made_done = 1;
+	return made.pid;
+}
+
+/* ---- start ---- */
+
+static int
+start(const char *id)
+{
+	struct oci_state s;
+	char fifo[PATH_MAX + 16], why[512] = "", *state;
+	int fd;
+
+	load(&s, id);
+	if (strcmp(s.status, "created") != 0)
+		die(EXIT_FAILURE, "cannot start container '%s': it is %s, not created", id,
+		    s.status);
+	snprintf(fifo, sizeof fifo, "%s/" OCI_FIFO, s.dir);
+	/* no reader: its process is gone */
+	if ((fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		die_errno(EXIT_FAILURE, "cannot start container '%s'", id);
+	if (write(fd, "s", 1) != 1)
+		die_errno(EXIT_FAILURE, "cannot start container '%s'", id);
+	close(fd);
+	unlink(fifo);
+	if (s.hooks) {
+		struct oci o = { 0 };
+		oci_hooks_from(s.hooks, &o);
+		state = oci_state_json(&s, "running");
+		if (oci_hooks_run(o.hooks[HOOK_POSTSTART], o.nhooks[HOOK_POSTSTART], state, why,
+		                  sizeof why) < 0)
+			warnx_("poststart: %s", why); /* the spec: a warning only */
+		free(state);
+	}
+	return 0;
+}
+
+/* ---- delete ---- */
+
+/* Kills every process of the container and waits (up to 5 s) for its
+ * first to be gone. */
+static void
+kill_all(struct oci_state *s)
+{
+	int i;
+
+	cgroup_kill_all(&s->cg);
+	if (ctr_alive(s->pid, s->pid_start))
+		kill(s->pid, SIGKILL);
+	for (i = 0; i < 500 && ctr_alive(s->pid, s->pid_start); i++) {
+		struct timespec ms10 = { 0, 10000000 };
+		nanosleep(&ms10, NULL);
+	}
+}
+
+static int
+delete(const char *id, int force)
+{
+	struct oci_state s;
+	char why[512] = "", *state;
+
+	load(&s, id);
+	if (strcmp(s.status, "stopped") != 0 && strcmp(s.status, "creating") != 0) {
+		if (!force)
+			die(EXIT_FAILURE, "cannot delete container '%s': it is %s (stop it, or "
+			    "delete --force)", id, s.status);
+		kill_all(&s);
+	}
+	if (s.hooks) {
+		struct oci o = { 0 };
+		oci_hooks_from(s.hooks, &o);
+		state = oci_state_json(&s, "stopped");
+		if (oci_hooks_run(o.hooks[HOOK_POSTSTOP], o.nhooks[HOOK_POSTSTOP], state, why,
+		                  sizeof why) < 0)
+			warnx_("poststop: %s", why);
+		free(state);
+	}
+	if (s.cg.ndirs && cgroup_remove_dirs(&s.cg, 2000) > 0)
+		warnx_("a cgroup of container '%s' is still busy: left behind", id);
+	oci_state_remove(&s);
+	return 0;
+}
+
+/* ---- kill, state, list, ps, pause, resume ---- */
+
+static int
+do_kill(const char *id, const char *signame, int all)
+{
+	struct oci_state s;
+	int sig = sig_parse(signame ? signame : "TERM");
+
+	if (sig <= 0)
+		die(EXIT_FAILURE, "'%s': not a signal", signame);
+	load(&s, id);
+	if (strcmp(s.status, "stopped") == 0 || strcmp(s.status, "creating") == 0)
+		die(EXIT_FAILURE, "cannot kill container '%s': it is not running", id);
+	if (all && s.cg.ndirs) {
+		char procs[65536], *p, *save = NULL;
+		const char *dir = s.cg.kill_dir[0] ? s.cg.kill_dir : s.cg.dirs[0];
+		if (file_read(dir, "cgroup.procs", procs, sizeof procs) < 0)
+			die_errno(EXIT_FAILURE, "cannot list the processes of '%s'", id);
+		for (p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+			kill((pid_t)atoi(p), sig);
+		return 0;
+	}
+	if (kill(s.pid, sig) < 0)
+		die_errno(EXIT_FAILURE, "cannot kill container '%s'", id);
+	return 0;
+}
+
+static int
+state(const char *id)
+{
+	struct oci_state s;
+	char *json;
+
+	load(&s, id);
+	json = oci_state_json(&s, s.status);
+	puts(json);
+	free(json);
+	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+}
+
+/* The container's processes, from its cgroup. */
+static int
+ps(const char *id, int json)
+{
+	struct oci_state s;
+	char procs[65536], *p, *save = NULL;
+	const char *dir;
+	int first = 1;
+
+	load(&s, id);
+	if (!s.cg.ndirs)
+		die(EXIT_FAILURE, "container '%s' has no cgroup to list", id);
+	dir = s.cg.kill_dir[0] ? s.cg.kill_dir : s.cg.dirs[0];
+	if (file_read(dir, "cgroup.procs", procs, sizeof procs) < 0)
+		procs[0] = 0; /* gone: none */
+	if (!json)
+		printf("PID\tCMD\n");
+	else
+		putchar('[');
+	for (p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		char comm[64] = "", path[32];
+		ssize_t n;
+		if (json) {
+			printf("%s%s", first ? "" : ",", p);
+			first = 0;
+			continue;
+		}
+		snprintf(path, sizeof path, "/proc/%s", p);
+		if ((n = file_read(path, "comm", comm, sizeof comm)) > 0)
+			comm[strcspn(comm, "\n")] = 0;
+		printf("%s\t%s\n", p, comm);
+	}
+	if (json)
+		puts("]");
+	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+}
+
+static int
+list(int quiet, int json)
+{
+	json_t *all = json_array();
+	struct oci_state s;
+	struct dirent **ids = NULL;
+	int n, i;
+
+	/* none yet: an empty list */
+	if ((n = scandir(oci_root, &ids, NULL, alphasort)) < 0)
+		n = 0;
+	if (!quiet && !json)
+		printf("ID\tPID\tSTATUS\tBUNDLE\tCREATED\n");
+	for (i = 0; i < n; i++) {
+		char *one;
+		if (!oci_id_valid(ids[i]->d_name) || oci_state_load(&s, ids[i]->d_name) < 0)
+			continue;
+		if (quiet)
+			printf("%s\n", s.id);
+		else if (!json)
+			printf("%s\t%d\t%s\t%s\t%lld\n", s.id, strcmp(s.status, "stopped") ? s.pid : 0,
+			       s.status, s.bundle, s.created / 1000000000);
+		else if ((one = oci_state_json(&s, s.status))) {
+			json_array_append_new(all, json_loads(one, 0, NULL));
+			free(one);
+		}
+	}
+	if (json) {
+		char *out = json_dumps(all, JSON_COMPACT);
+		puts(out ? out : "[]");
+	}
+	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+}
+
+static int
+freeze(const char *id, int on)
+{
+	struct oci_state s;
+	int r;
+
+	load(&s, id);
+	if (on ? strcmp(s.status, "running") != 0 : strcmp(s.status, "paused") != 0)
+		die(EXIT_FAILURE, "cannot %s container '%s': it is %s", on ? "pause" : "resume",
+		    id, s.status);
+	if (s.cg.kill_dir[0])
+		r = file_write(s.cg.kill_dir, "cgroup.freeze", on ? "1" : "0");
+	else if (s.cg.freezer_dir[0])
+		r = file_write(s.cg.freezer_dir, "freezer.state", on ? "FROZEN" : "THAWED");
+	else
+		r = -1, errno = ENOTSUP;
+	if (r < 0)
+		die_errno(EXIT_FAILURE, "cannot %s container '%s'", on ? "pause" : "resume", id);
+	return 0;
+}
+
+/* ---- run ---- */
+
+static int
+run(const char *id, const struct create_opts *o)
+{
+	static const unsigned long long all = ~0ULL;
+	int status = 0, sig;
+	siginfo_t si;
+	pid_t pid;
+
+	/* signals held until there is a process to pass them to */
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
+	pid = create(id, o);
+	start(id);
+	if (o->detach)
+		return 0;
+	for (;;) {
+		sig = (int)syscall(SYS_rt_sigtimedwait, &all, &si, NULL, 8);
+		if (sig == SIGCHLD) {
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				break;
+		} else if (sig > 0) {
+			kill(pid, sig);
+		}
+	}
+	delete(id, 1);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* ---- features, spec, version ---- */
+
+static int
+features(void)
+{
+	static const char text[] =
+	"{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" OCI_VERSION "\",\n"
+	" \"hooks\":[\"prestart\",\"createRuntime\",\"poststart\",\"poststop\"],\n"
+	" \"mountOptions\":[\"ro\",\"rw\",\"nosuid\",\"suid\",\"nodev\",\"dev\",\"noexec\","
+	"\"exec\",\"strictatime\",\"relatime\",\"noatime\",\"bind\",\"rbind\",\"shared\","
+	"\"rshared\",\"slave\",\"rslave\",\"private\",\"rprivate\",\"unbindable\","
+	"\"runbindable\"],\n"
+	" \"linux\":{\"namespaces\":[\"pid\",\"network\",\"mount\",\"ipc\",\"uts\",\"cgroup\"],\n"
+	"  \"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false,\"systemdUser\":false},\n"
+	"  \"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\","
+	"\"SCMP_ACT_KILL\",\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\",\"SCMP_ACT_LOG\","
+	"\"SCMP_ACT_TRAP\",\"SCMP_ACT_TRACE\"],\"operators\":[\"SCMP_CMP_NE\",\"SCMP_CMP_LT\","
+	"\"SCMP_CMP_LE\",\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\",\"SCMP_CMP_GT\",\"SCMP_CMP_MASKED_EQ\"]},\n"
+	"  \"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},\n"
+	" \"annotations\":{\"run.mocker.init\":\"true: mocker-init as PID 1 in front of "
+	"process.args\"}}\n";
+
+	fputs(text, stdout);
+	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+}
+
+static int
+write_spec(const char *bundle)
+{
+	static const char text[] =
+	"{\n"
+	"  \"ociVersion\": \"" OCI_VERSION "\",\n"
+	"  \"process\": {\n"
+	"    \"terminal\": false,\n"
+	"    \"user\": { \"uid\": 0, \"gid\": 0 },\n"
+	"    \"args\": [ \"sh\" ],\n"
+	"    \"env\": [ \"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
+	"             \"TERM=xterm\" ],\n"
+	"    \"cwd\": \"/\",\n"
+	"    \"capabilities\": {\n"
+	"      \"bounding\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+	"      \"effective\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+	"      \"permitted\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ]\n"
+	"    },\n"
+	"    \"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 } ],\n"
+	"    \"noNewPrivileges\": true\n"
+	"  },\n"
+	"  \"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+	"  \"hostname\": \"mocker\",\n"
+	"  \"mounts\": [\n"
+	"    { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+	"    { \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+	"      \"options\": [ \"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\" ] },\n"
+	"    { \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
+	"      \"options\": [ \"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\",\n"
+	"                   \"mode=0620\", \"gid=5\" ] },\n"
+	"    { \"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
+	"      \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\" ] },\n"
+	"    { \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
+	"      \"options\": [ \"nosuid\", \"noexec\", \"nodev\" ] },\n"
+	"    { \"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
+	"      \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"ro\" ] }\n"
+	"  ],\n"
+	"  \"linux\": {\n"
+	"    \"resources\": { \"devices\": [ { \"allow\": false, \"access\": \"rwm\" } ] },\n"
+	"    \"namespaces\": [ { \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
+	"                    { \"type\": \"uts\" }, { \"type\": \"mount\" }, { \"type\": \"cgroup\" } ],\n"
+	"    \"maskedPaths\": [ \"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\",\n"
+	"      \"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\",\n"
+	"      \"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\" ],\n"
+	"    \"readonlyPaths\": [ \"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\",\n"
+	"      \"/proc/sysrq-trigger\" ]\n"
+	"  }\n"
+	"}\n";
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/config.json", bundle ? bundle : ".");
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		if (errno == EEXIST)
+			die(EXIT_FAILURE, "%s: exists already", path);
+		die_errno(EXIT_FAILURE, "cannot write %s", path);
+	}
+	if (write_all(fd, text, sizeof text - 1) < 0 || close(fd) < 0)
+		die_errno(EXIT_FAILURE, "cannot write %s", path);
+	return 0;
+}
+
+static int
+version(void)
+{
+	printf("mocker-runc version %s\ncommit: %s\nspec: %s\n", MOCKER_VERSION, MOCKER_COMMIT,
+	       OCI_VERSION);
+	return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+}
+
+/* ---- the command line ---- */
+
+/* runc's global options: the index of the command. */
+static int
+global_options(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) {
+		char *a = argv[i], *eq = strchr(a, '=');
+		const char *v = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+		size_t n = eq ? (size_t)(eq - a) : strlen(a);
+		int takes = strncmp(a, "--root", n) == 0 || strncmp(a, "--log", n) == 0 ||
+		            strncmp(a, "--log-format", n) == 0 || strncmp(a, "--criu", n) == 0 ||
+		            strncmp(a, "--rootless", n) == 0;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0)
+			break;
+		if (takes && !v)
+			usage_error("option '%s' needs a value", a);
+		if (n == 6 && strncmp(a, "--root", 6) == 0) {
+			oci_root = v;
+		} else if (n == 5 && strncmp(a, "--log", 5) == 0) {
+			if ((log_fd = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+				die_errno(EXIT_FAILURE, "--log '%s'", v);
+		} else if (n == 12 && strncmp(a, "--log-format", 12) == 0) {
+			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+				usage_error("--log-format '%s': text or json", v);
+			log_json = strcmp(v, "json") == 0;
+		} else if (strcmp(a, "--debug") == 0) {
+			debug = log_verbose = 1;
+		} else if (strcmp(a, "--systemd-cgroup") == 0) {
+			die(EXIT_FAILURE, "--systemd-cgroup: systemd's cgroup driver is not supported "
+			    "(use cgroupfs: podman --cgroup-manager cgroupfs, containerd "
+			    "SystemdCgroup = false)");
+		} else if (n == 10 && strncmp(a, "--rootless", 10) == 0) {
+			if (strcmp(v, "false") != 0 && strcmp(v, "auto") != 0)
+				die(EXIT_FAILURE, "--rootless %s: rootless OCI containers are not "
+				    "supported yet", v);
+		} else if (n == 6 && strncmp(a, "--criu", 6) == 0) {
+			/* checkpoints are not supported: the path is not needed */
+		} else {
+			usage_error("unknown option '%s'", a);
+		}
+		i += eq || !takes ? 1 : 2;
+	}
+	return i;
+}
+
+int
+oci_wanted(int argc, char **argv)
+{
+	static const char *const only_oci[] = { "create", "start", "state", "delete", "list",
+		"features", "spec", "pause", "resume", "events", "update", "checkpoint",
+		"restore", NULL };
+	const char *root = OCI_ROOT_DEFAULT;
+	char *self = strrchr(argv[0], '/');
+	int i, k;
+
+	if (strcmp(self ? self + 1 : argv[0], "mocker-runc") == 0)
+		return 1;
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2]; i += 2) {
+		if (strcmp(argv[i], "--log") == 0 || strcmp(argv[i], "--log-format") == 0 ||
+		    strcmp(argv[i], "--systemd-cgroup") == 0 || strcmp(argv[i], "--debug") == 0)
+			return 1;
+		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			root = argv[i + 1];
+		else if (strcmp(argv[i], "--storage") != 0)
+			break;
+	}
+	if (i >= argc)
+		return 0;
+	for (k = 0; only_oci[k]; k++)
+		if (strcmp(argv[i], only_oci[k]) == 0)
+			return 1;
+	/* kill ID SIG, exec --process, ps ID: an OCI container's ID */
+	if (strcmp(argv[i], "kill") == 0 || strcmp(argv[i], "exec") == 0 ||
+	    strcmp(argv[i], "ps") == 0) {
+		for (k = i + 1; k < argc; k++) {
+			char dir[PATH_MAX];
+			struct stat st;
+			if (strcmp(argv[k], "--process") == 0 || strcmp(argv[k], "-p") == 0)
+				return 1;
+			snprintf(dir, sizeof dir, "%s/%s", root, argv[k]);
+			if (argv[k][0] != '-' && oci_id_valid(argv[k]) && stat(dir, &st) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+oci_main(int argc, char **argv)
+{
+	static const struct option create_longs[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, 'P' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "no-pivot", no_argument, NULL, 'N' },
+		{ "no-new-keyring", no_argument, NULL, 'K' },
+		{ "preserve-fds", required_argument, NULL, 'F' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "no-subreaper", no_argument, NULL, 'S' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct create_opts co = { 0 };
+	int first, opt, all = 0, force = 0, quiet = 0, json = 0;
+	const char *cmd, *id;
+
+	log_name = "mocker-runc";
+	first = global_options(argc, argv);
+	if (first >= argc) {
+		fputs(usage, stderr);
+		return EXIT_FAILURE;
+	}
+	cmd = argv[first];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0 ||
+	    strcmp(cmd, "version") == 0)
+		return version();
+	argc -= first;
+	argv += first;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+b:dafqo:h", create_longs, NULL)) != -1) {
+		switch (opt) {
+		case 'b': co.bundle = optarg; break;
+		case 'P': co.pid_file = optarg; break;
+		case 'c': co.console_socket = optarg; break;
+		case 'd': co.detach = 1; break;
+		case 'a': all = 1; break;
+		case 'f': force = 1; break;
+		case 'q': quiet = 1; break;
+		case 'o':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
+				usage_error("--format '%s': table or json", optarg);
+			json = strcmp(optarg, "json") == 0;
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'F':
+			if (atoi(optarg) != 0)
+				die(EXIT_FAILURE, "--preserve-fds %s: passing descriptors is not "
+				    "supported yet", optarg);
+			break;
+		case 'N': case 'K': case 'k': case 'S':
+			break; /* pivot_root, a new keyring: always; nothing to keep */
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (debug)
+		note("%s", cmd);
+	if (strcmp(cmd, "features") == 0)
+		return features();
+	if (strcmp(cmd, "spec") == 0)
+		return write_spec(co.bundle);
+	if (strcmp(cmd, "list") == 0)
+		return list(quiet, json);
+	id = need_id(argc, argv, cmd);
+	if (strcmp(cmd, "create") == 0) {
+		if (optind < argc)
+			usage_error("create: one ID only, '%s' is one more", argv[optind]);
+		create(id, &co);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return run(id, &co);
+	if (strcmp(cmd, "start") == 0)
+		return start(id);
+	if (strcmp(cmd, "state") == 0)
+		return state(id);
+	if (strcmp(cmd, "kill") == 0)
+		return do_kill(id, optind < argc ? argv[optind] : NULL, all);
+	if (strcmp(cmd, "delete") == 0)
+		return delete(id, force);
+	if (strcmp(cmd, "ps") == 0)
+		return ps(id, json);
+	if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0)
+		return freeze(id, cmd[0] == 'p');
+	die(EXIT_FAILURE, "unknown command '%s' (mocker-runc --help lists them)", cmd);
+}

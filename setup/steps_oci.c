@@ -1,0 +1,263 @@
+/*
+ * The plan's steps that only an OCI config asks for (oci.h): each does
+ * nothing for `mocker run`. Paths are the config's, resolved inside the
+ * root through descriptors like every other path of the plan.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "mountapi.h"
+#include "oci.h"
+#include "resolve.h"
+#include "steps.h"
+
+/* linux.sysctl, through the /proc we mounted: in the container's own
+ * network and IPC namespaces (which the kernel confines them to). */
+int
+step_oci_sysctl(struct container *ct, const char **why)
+{
+	const struct oci *o = ct->c->oci;
+	char name[PATH_MAX];
+	int i, fd;
+
+	for (i = 0; o && i < o->nsysctl; i++) {
+		size_t k;
+		*why = o->sysctl[i][0];
+		snprintf(name, sizeof name, "sys/%s", o->sysctl[i][0]);
+		for (k = 4; name[k]; k++)
+			if (name[k] == '.')
+				name[k] = '/';
+		if ((fd = open_beneath(ct->procfd, name, O_PATH)) < 0)
+			return -1;
+		{
+			char self[32];
+			int w = open(fd_path(fd, self), O_WRONLY | O_CLOEXEC);
+			close(fd);
+			if (w < 0 || write_all(w, o->sysctl[i][1], strlen(o->sysctl[i][1])) < 0) {
+				if (w >= 0)
+					close_keep_errno(w);
+				return -1;
+			}
+			close(w);
+		}
+	}
+	return 0;
+}
+
+/* linux.devices: made in our /dev, each then bound over itself without the
+ * tmpfs's nodev, as the plan's own nodes are (the devices cgroup, where
+ * the config gives its rules, says which may be used). */
+int
+step_oci_devices(struct container *ct, const char **why)
+{
+	const struct oci *o = ct->c->oci;
+	int i;
+
+	for (i = 0; o && i < o->ndevices; i++) {
+		const struct oci_device *d = &o->devices[i];
+		const char *name = d->path + 5, *slash = strrchr(name, '/');
+		mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+		int dir = ct->devfd, node, fd;
+		*why = d->path;
+		if (slash) { /* its directory, made in our /dev */
+			char parent[PATH_MAX];
+			snprintf(parent, sizeof parent, "/dev/%.*s", (int)(slash - name), name);
+			if ((dir = open_in_root(ct->rootfd, parent, WANT_DIR, 1)) < 0)
+				return -1;
+			name = slash + 1;
+		}
+		fd = mknodat(dir, name, type | (d->mode & 07777), makedev(d->major, d->minor));
+		if (fd < 0 && errno == EEXIST) { /* one of the plan's own nodes */
+			if (dir != ct->devfd)
+				close(dir);
+			continue;
+		}
+		if (fd == 0 && (fd = open_beneath(dir, name, O_PATH | O_NOFOLLOW)) >= 0) {
+			char self[32];
+			if (fchownat(fd, "", d->uid, d->gid, AT_EMPTY_PATH) < 0 ||
+			    chmod(fd_path(fd, self), d->mode & 07777) < 0) {
+				close_keep_errno(fd);
+				fd = -1;
+			} else if (type != S_IFIFO) {
+				node = device_bind_at(fd, fd);
+				close_keep_errno(fd);
+				fd = node;
+			}
+		}
+		if (dir != ct->devfd)
+			close_keep_errno(dir);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+/* mounts[], in order: binds of host paths and new filesystems. */
+int
+step_oci_mounts(struct container *ct, const char **why)
+{
+	const struct oci *o = ct->c->oci;
+	struct mount_attr_prop { unsigned long long set, clr, prop, userns; } a;
+	struct stat st;
+	int i, target, fd;
+
+	for (i = 0; o && i < o->nmounts; i++) {
+		const struct oci_mount *m = &o->mounts[i];
+		int dir = 1;
+		*why = m->dest;
+		if (m->bind) {
+			int src = open(m->source, O_PATH | O_CLOEXEC);
+			if (src < 0) {
+				*why = m->source;
+				return -1;
+			}
+			dir = fstat(src, &st) == 0 && S_ISDIR(st.st_mode);
+			target = open_in_root(ct->rootfd, m->dest, dir ? WANT_DIR : WANT_FILE, 1);
+			/* nodev: a device works only as linux.devices gives it */
+			fd = target < 0 ? -1 : bind_new_at(src, "", target, m->attr | MA_NODEV, m->rec);
+			close_keep_errno(src);
+		} else {
+			target = open_in_root(ct->rootfd, m->dest, WANT_DIR, 1);
+			fd = target < 0 ? -1 : mount_new_at(m->type, m->data, m->attr, target);
+		}
+		if (target >= 0)
+			close_keep_errno(target);
+		if (fd < 0)
+			return -1;
+		memset(&a, 0, sizeof a);
+		a.prop = m->propagation;
+		if (m->propagation &&
+		    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (m->rec ? AT_RECURSIVE : 0),
+		            &a, sizeof a) < 0) {
+			close_keep_errno(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* A path of the container (anything: /proc's, /sys's, the image's), found
+ * inside the root; ENOENT when it is not there. */
+static int
+open_any(int rootfd, const char *path, struct stat *st)
+{
+	int fd = open_in_root(rootfd, path, WANT_DIR, 0);
+
+	if (fd < 0 && errno == ENOTDIR)
+		fd = open_in_root(rootfd, path, WANT_FILE, 0);
+	if (fd >= 0 && fstat(fd, st) < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* linux.maskedPaths (an empty read-only tmpfs over a directory, the null
+ * node over anything else) and linux.readonlyPaths (bound read-only over
+ * themselves); a path the container does not have is skipped, as runc. */
+int
+step_oci_masks(struct container *ct, const char **why)
+{
+	static const char *const empty[] = { "size=0", "mode=555", NULL };
+	const struct oci *o = ct->c->oci;
+	unsigned ro = MA_RDONLY | MA_NOSUID | MA_NODEV | MA_NOEXEC;
+	struct stat st;
+	int i, target, fd, null;
+
+	if (!o)
+		return 0;
+	*why = "/dev/null";
+	if ((null = open_beneath(ct->devfd, "null", 0)) < 0)
+		return -1;
+	for (i = 0; i < o->nmasked + o->nreadonly; i++) {
+		int masked = i < o->nmasked;
+		*why = masked ? o->masked[i] : o->readonly[i - o->nmasked];
+		if ((target = open_any(ct->rootfd, *why, &st)) < 0) {
+			if (errno == ENOENT || errno == ELOOP)
+				continue;
+			close_keep_errno(null);
+			return -1;
+		}
+		fd = !masked ? bind_new_at(target, "", target, MA_RDONLY, 1) :
+		     S_ISDIR(st.st_mode) ? mount_new_at("tmpfs", empty, ro, target) :
+		     bind_new_at(null, "", target, MA_RDONLY, 0);
+		close_keep_errno(target);
+		if (fd < 0) {
+			close_keep_errno(null);
+			return -1;
+		}
+		close(fd);
+	}
+	close(null);
+	return 0;
+}
+
+/* linux.rootfsPropagation, on the new root once it is "/" (slave, as the
+ * plan made it, when not given). */
+int
+step_oci_propagation(struct container *ct, const char **why)
+{
+	const struct oci *o = ct->c->oci;
+
+	if (!o || !o->propagation)
+		return 0;
+	return mount(NULL, "/", NULL, o->propagation | MS_REC, NULL);
+}
+
+/* process.user.umask, 0022 when not given (as runc). */
+int
+step_oci_umask(struct container *ct, const char **why)
+{
+	const struct oci *o = ct->c->oci;
+
+	if (o)
+		umask((mode_t)(o->umask >= 0 ? o->umask : 022));
+	return 0;
+}
+
+/*
+ * OCI create: the container is made, its process waits here for `start`.
+ * The launcher is told (and exits: the container's lifetime is its
+ * caller's from now on, so the parent-death signal goes), then the
+ * process blocks reading the state directory's exec FIFO, open read-write
+ * (a reader and a writer: it blocks until start writes, and start finds
+ * no reader once this process is gone).
+ */
+int
+step_wait_for_start(struct container *ct, const char **why)
+{
+	char b = 'c';
+	ssize_t n;
+
+	if (ct->start_fd < 0)
+		return 0;
+	*why = "tell the launcher";
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0 || send(ct->sync_fd, &b, 1, MSG_NOSIGNAL) != 1)
+		return -1;
+	ct->handed_off = 1;
+	close(ct->sync_fd);
+	ct->sync_fd = -1;
+	*why = "read the exec FIFO";
+	do
+		n = read(ct->start_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return -1;
+	close(ct->start_fd);
+	ct->start_fd = -1;
+	return 0;
+}
