@@ -99,6 +99,10 @@ struct oci {
  * anything it does not support. */
 void oci_spec_load(const char *bundle, struct config *c, struct oci *o);
 
+/* An exec's --process FILE (the spec's process object), or the process
+ * of the config.json FILE (whole), into c and o. */
+void oci_process_load(const char *file, int whole, struct config *c, struct oci *o);
+
 /* runc's command line; argv[0] is the program. Returns the exit status. */
 int oci_main(int argc, char **argv);
 

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "container.h"
 #include "ctrstate.h"
@@ -44,6 +45,7 @@ static const char usage[] =
 "  run [-b BUNDLE] [-d] [--pid-file F] ID   create and start (and wait)\n"
 "  state ID                      its state, as JSON\n"
 "  kill [-a] ID [SIGNAL]         a signal to it (TERM; -a: all its processes)\n"
+"  exec [-d] [-t] [--pid-file F] [--console-socket S] (-p PROCESS.json | ID CMD...)\n"
 "  delete [-f] ID                forget a stopped one (-f: kill it first)\n"
 "  list [-q] [-f json] | ps [-f json] ID | pause ID | resume ID\n"
 "  features | spec [-b BUNDLE] | --version\n"
@@ -166,6 +168,10 @@ create(const char *id, const struct create_opts *o)
 	const char *why = NULL;
 	int r;
 
+	static const unsigned long long all = ~0ULL;
+
+	/* signals held until the container's init takes them (plan.c) */
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
 	if (geteuid() != 0)
 		die(EXIT_FAILURE, "mocker-runc needs root (rootless OCI containers are not "
 		    "supported yet)");
@@ -176,8 +182,6 @@ create(const char *id, const struct create_opts *o)
 	cfg.oci = &spec;
 	if (spec.terminal && !o->console_socket)
 		die(EXIT_FAILURE, "process.terminal is true: --console-socket is needed");
-	if (spec.terminal)
-		die(EXIT_FAILURE, "process.terminal: a terminal is not supported yet");
 	if (!spec.terminal && o->console_socket)
 		die(EXIT_FAILURE, "--console-socket: the config gives no terminal "
 		    "(process.terminal is false)");
@@ -197,9 +201,15 @@ create(const char *id, const struct create_opts *o)
 		made.hooks = hooks;
 	}
 	made.created = ctr_now();
+	made.inject_init = spec.inject_init;
+	snprintf(made.rootfs, sizeof made.rootfs, "%s", spec.rootfs);
+	made.seccomp = (char *)spec.seccomp_json;
 
 	prepare(&ct, &cfg);
-	terminal_pass(&ct.term);
+	if (spec.terminal)
+		terminal_for_console(&ct.term, o->console_socket, spec.rows, spec.cols);
+	else
+		terminal_pass(&ct.term);
 	if (spec.seccomp_json && oci_seccomp_build(spec.seccomp_json, &ct.seccomp) < 0)
 		die(EXIT_FAILURE, "config.json: linux.seccomp: %s", oci_seccomp_error);
 	snprintf(fifo, sizeof fifo, "%s/" OCI_FIFO, made.dir);
@@ -222,11 +232,39 @@ create(const char *id, const struct create_opts *o)
 
 /* ---- start ---- */
 
+/* Until the container's process has executed the program of its config
+ * (the spec's "running"): it is no longer mocker (waiting for start) nor
+ * our init's sealed copy on its way to exec it (unless that copy is
+ * the container's PID 1: run.mocker.init). At most 10 s; at once if it is
+ * gone. */
+static void
+wait_for_exec(const struct oci_state *s)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct stat self, exe;
+	char path[64], link[64];
+	ssize_t n;
+	int i;
+
+	if (stat("/proc/self/exe", &self) < 0)
+		return;
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)s->pid);
+	for (i = 0; i < 10000 && ctr_alive(s->pid, s->pid_start); i++) {
+		if (stat(path, &exe) < 0 || (n = readlink(path, link, sizeof link - 1)) < 0)
+			return;
+		link[n] = 0;
+		if ((exe.st_dev != self.st_dev || exe.st_ino != self.st_ino) &&
+		    (s->inject_init || strncmp(link, "/memfd:mocker-init", 18) != 0))
+			return;
+		nanosleep(&ms, NULL);
+	}
+}
+
 static int
 start(const char *id)
 {
 	struct oci_state s;
-	char fifo[PATH_MAX + 16], why[512] = "", *state;
+	char fifo[PATH_MAX + 16], *state;
 	int fd;
 
 	load(&s, id);
@@ -240,14 +278,13 @@ start(const char *id)
 	if (write(fd, "s", 1) != 1)
 		die_errno(EXIT_FAILURE, "cannot start container '%s'", id);
 	close(fd);
+	wait_for_exec(&s);
 	unlink(fifo);
 	if (s.hooks) {
 		struct oci o = { 0 };
 		oci_hooks_from(s.hooks, &o);
 		state = oci_state_json(&s, "running");
-		if (oci_hooks_run(o.hooks[HOOK_POSTSTART], o.nhooks[HOOK_POSTSTART], state, why,
-		                  sizeof why) < 0)
-			warnx_("poststart: %s", why); /* the spec: a warning only */
+		oci_hooks_warn(o.hooks[HOOK_POSTSTART], o.nhooks[HOOK_POSTSTART], "poststart", state);
 		free(state);
 	}
 	return 0;
@@ -275,7 +312,7 @@ static int
 delete(const char *id, int force)
 {
 	struct oci_state s;
-	char why[512] = "", *state;
+	char *state;
 
 	load(&s, id);
 	if (strcmp(s.status, "stopped") != 0 && strcmp(s.status, "creating") != 0) {
@@ -288,9 +325,7 @@ delete(const char *id, int force)
 		struct oci o = { 0 };
 		oci_hooks_from(s.hooks, &o);
 		state = oci_state_json(&s, "stopped");
-		if (oci_hooks_run(o.hooks[HOOK_POSTSTOP], o.nhooks[HOOK_POSTSTOP], state, why,
-		                  sizeof why) < 0)
-			warnx_("poststop: %s", why);
+		oci_hooks_warn(o.hooks[HOOK_POSTSTOP], o.nhooks[HOOK_POSTSTOP], "poststop", state);
 		free(state);
 	}
 	if (s.cg.ndirs && cgroup_remove_dirs(&s.cg, 2000) > 0)
@@ -429,6 +464,110 @@ freeze(const char *id, int on)
 	if (r < 0)
 		die_errno(EXIT_FAILURE, "cannot %s container '%s'", on ? "pause" : "resume", id);
 	return 0;
+}
+
+/* ---- exec ---- */
+
+struct exec_opts {
+	const char *process, *cwd, *user, *env[64];
+	int nenv, tty, no_new_privs;
+	uint64_t caps;
+};
+
+static const char *exec_pid_file;
+
+static int
+exec_before_go(struct container *c, pid_t pid, const char **why)
+{
+	write_pid_file(exec_pid_file, pid);
+	return 0;
+}
+
+/* A process in a running container: the launcher's exec plan (plan.c),
+ * the container's namespaces and cgroups joined, its seccomp filter. */
+static int
+do_exec(const char *id, const struct create_opts *co, const struct exec_opts *e,
+        int argc, char **argv)
+{
+	static const unsigned long long all = ~0ULL;
+	static struct config c;
+	static struct oci o;
+	static struct container x;
+	struct oci_state s;
+	char path[PATH_MAX + 16];
+	int i, k;
+
+	load(&s, id);
+	if (strcmp(s.status, "running") != 0)
+		die(EXIT_FAILURE, "cannot exec in container '%s': it is %s", id, s.status);
+	if (e->process) {
+		oci_process_load(e->process, 0, &c, &o);
+	} else {
+		/* its config's process, with the command and options given */
+		if (optind >= argc)
+			usage_error("exec: a command is needed (or --process FILE)");
+		snprintf(path, sizeof path, "%s/config.json", s.bundle);
+		oci_process_load(path, 1, &c, &o);
+		c.argv = argv + optind;
+		for (i = 0; i < e->nenv; i++) {
+			if (!strchr(e->env[i], '='))
+				usage_error("exec: --env '%s': expected KEY=VALUE", e->env[i]);
+			for (k = 0; k < c.nenv && (strcspn(c.env[k], "=") != strcspn(e->env[i], "=") ||
+			     strncmp(c.env[k], e->env[i], strcspn(e->env[i], "=")) != 0); k++)
+				;
+			if (k == MAX_ENV)
+				usage_error("exec: too many --env");
+			c.env[k] = e->env[i];
+			if (k == c.nenv)
+				c.nenv++;
+		}
+		if (e->cwd)
+			c.workdir = e->cwd;
+		if (e->user) {
+			unsigned uid = 0, gid = 0;
+			int n = sscanf(e->user, "%u:%u", &uid, &gid);
+			if (n < 1)
+				usage_error("exec: --user '%s': expected UID[:GID]", e->user);
+			o.uid = uid;
+			o.gid = n == 2 ? gid : 0;
+		}
+		for (k = 0; k < CAP_PERMITTED + 1; k++)
+			o.caps[k] |= e->caps;
+		if (e->no_new_privs)
+			c.no_new_privs = 1;
+		o.terminal = e->tty;
+	}
+	o.id = id;
+	c.oci = &o;
+	c.rootfs = s.rootfs;
+	c.tty = o.terminal && !co->console_socket; /* relayed, as run -t */
+	if (!o.terminal && co->console_socket)
+		die(EXIT_FAILURE, "--console-socket: the process has no terminal (--tty)");
+	if (o.terminal && !co->console_socket && co->detach)
+		die(EXIT_FAILURE, "exec --detach --tty: --console-socket is needed");
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
+	x.exec = 1;
+	x.exec_pid = s.pid;
+	x.exec_cgroup = s.cg.ndirs > 0;
+	if ((x.exec_pidfd = (int)syscall(SYS_pidfd_open, s.pid, 0)) < 0 ||
+	    !ctr_alive(s.pid, s.pid_start))
+		die(EXIT_FAILURE, "cannot exec in container '%s': it is not running", id);
+	prepare(&x, &c);
+	x.idmap = 0;
+	x.init_mode = INIT_COMMAND;
+	if (o.terminal && co->console_socket)
+		terminal_for_console(&x.term, co->console_socket, o.rows, o.cols);
+	else if (!o.terminal)
+		terminal_pass(&x.term);
+	if (s.seccomp) {
+		c.seccomp = 1;
+		if (oci_seccomp_build(s.seccomp, &x.seccomp) < 0)
+			die(EXIT_FAILURE, "linux.seccomp: %s", oci_seccomp_error);
+	}
+	x.hand_off = co->detach;
+	exec_pid_file = co->pid_file;
+	x.before_go = exec_before_go;
+	return run_container(&x);
 }
 
 /* ---- run ---- */
@@ -664,9 +803,19 @@ oci_main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "process", required_argument, NULL, 'p' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "cwd", required_argument, NULL, 'W' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "cap", required_argument, NULL, 'C' },
+		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "ignore-paused", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct create_opts co = { 0 };
+	struct exec_opts eo = { 0 };
+	const char *shorts;
 	int first, opt, all = 0, force = 0, quiet = 0, json = 0;
 	const char *cmd, *id;
 
@@ -688,8 +837,32 @@ oci_main(int argc, char **argv)
 	argv += first;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+b:dafqo:h", create_longs, NULL)) != -1) {
+	/* -f is list's and ps's --format, delete's --force */
+	shorts = strcmp(cmd, "list") == 0 || strcmp(cmd, "ps") == 0 ? "+qf:h" :
+	         strcmp(cmd, "exec") == 0 ? "+dp:te:u:c:h" : "+b:dafh";
+	while ((opt = getopt_long(argc, argv, shorts, create_longs, NULL)) != -1) {
+		if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "ps") == 0) && opt == 'f')
+			opt = 'o';
+		if (strcmp(cmd, "exec") == 0 && opt == 'c')
+			opt = 'C';
 		switch (opt) {
+		case 'p': eo.process = optarg; break;
+		case 't': eo.tty = 1; break;
+		case 'W': eo.cwd = optarg; break;
+		case 'u': eo.user = optarg; break;
+		case 'n': eo.no_new_privs = 1; break;
+		case 'e':
+			if (eo.nenv == 64)
+				usage_error("exec: more than 64 --env");
+			eo.env[eo.nenv++] = optarg;
+			break;
+		case 'C': {
+			int cap = cap_parse(optarg);
+			if (cap < 0)
+				usage_error("exec: --cap '%s': unknown capability", optarg);
+			eo.caps |= 1ULL << cap;
+			break;
+		}
 		case 'b': co.bundle = optarg; break;
 		case 'P': co.pid_file = optarg; break;
 		case 'c': co.console_socket = optarg; break;
@@ -731,6 +904,8 @@ oci_main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return run(id, &co);
+	if (strcmp(cmd, "exec") == 0)
+		return do_exec(id, &co, &eo, argc, argv);
 	if (strcmp(cmd, "start") == 0)
 		return start(id);
 	if (strcmp(cmd, "state") == 0)

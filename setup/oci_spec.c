@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "hostname.h"
@@ -107,6 +108,16 @@ strings(json_t *a, const char *where)
 		v[i] = (char *)str(json_array_get(a, i), at);
 	}
 	return v;
+}
+
+/* A label has no meaning on a host without SELinux (as crun): a warning.
+ * With SELinux enforcing, mocker cannot apply it: an error. */
+static void
+selinux_label(const char *where)
+{
+	if (access("/sys/fs/selinux/enforce", F_OK) == 0)
+		bad("%s: SELinux labels are not supported by mocker", where);
+	warnx_("%s: ignored, SELinux is not enabled on this host", where);
 }
 
 static void
@@ -246,7 +257,7 @@ load_process(json_t *p, struct config *c, struct oci *o)
 	if ((v = json_object_get(p, "apparmorProfile")) && *str(v, "process.apparmorProfile"))
 		bad("process.apparmorProfile: AppArmor is not supported by mocker");
 	if ((v = json_object_get(p, "selinuxLabel")) && *str(v, "process.selinuxLabel"))
-		bad("process.selinuxLabel: SELinux is not supported by mocker");
+		selinux_label("process.selinuxLabel");
 }
 
 /* The mounts the plan makes itself, as every OCI caller lists them. */
@@ -644,7 +655,7 @@ load_linux(json_t *l, struct config *c, struct oci *o)
 			bad("linux.rootfsPropagation: unknown '%s'", p);
 	}
 	if ((v = json_object_get(l, "mountLabel")) && *str(v, "linux.mountLabel"))
-		bad("linux.mountLabel: SELinux is not supported by mocker");
+		selinux_label("linux.mountLabel");
 }
 
 void
@@ -727,4 +738,20 @@ oci_hooks_from(const char *text, struct oci *o)
 
 	if (j)
 		load_hooks(j, o);
+}
+
+void
+oci_process_load(const char *file, int whole, struct config *c, struct oci *o)
+{
+	json_error_t err;
+	json_t *j = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
+
+	if (!j)
+		die(EXIT_FAILURE, "%s: %s (line %d)", file, err.text, err.line);
+	if (whole && !(j = json_object_get(j, "process")))
+		die(EXIT_FAILURE, "%s: no process", file);
+	o->umask = -1;
+	c->no_init = 1;
+	c->stop_signal = 15;
+	load_process(j, c, o);
 }

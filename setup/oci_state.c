@@ -14,6 +14,7 @@
 
 #include "ctrstate.h"
 #include "file.h"
+#include "log.h"
 #include "oci_state.h"
 
 const char *oci_root = OCI_ROOT_DEFAULT;
@@ -50,7 +51,11 @@ oci_state_save(const struct oci_state *s)
 	json_object_set_new(j, "pid", json_integer(s->pid));
 	json_object_set_new(j, "pid_start", json_integer((json_int_t)s->pid_start));
 	json_object_set_new(j, "bundle", json_string(s->bundle));
+	json_object_set_new(j, "rootfs", json_string(s->rootfs));
+	if (s->seccomp)
+		json_object_set_new(j, "seccomp", json_string(s->seccomp));
 	json_object_set_new(j, "created", json_integer(s->created));
+	json_object_set_new(j, "inject_init", json_boolean(s->inject_init));
 	if (s->annotations)
 		json_object_set_new(j, "annotations", json_loads(s->annotations, 0, NULL));
 	if (s->hooks)
@@ -123,7 +128,11 @@ oci_state_load(struct oci_state *s, const char *id)
 	s->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
 	s->pid_start = (unsigned long long)json_integer_value(json_object_get(j, "pid_start"));
 	s->created = json_integer_value(json_object_get(j, "created"));
+	s->inject_init = json_is_true(json_object_get(j, "inject_init"));
 	copy_str(s->bundle, sizeof s->bundle, json_object_get(j, "bundle"));
+	copy_str(s->rootfs, sizeof s->rootfs, json_object_get(j, "rootfs"));
+	if ((v = json_object_get(j, "seccomp")) && json_is_string(v))
+		s->seccomp = strdup(json_string_value(v));
 	if ((v = json_object_get(j, "annotations")))
 		s->annotations = json_dumps(v, JSON_COMPACT);
 	if ((v = json_object_get(j, "hooks")))
@@ -247,4 +256,17 @@ oci_hooks_run(const struct oci_hook *hooks, int n, const char *state, char *why,
 			return -1;
 		}
 	return 0;
+}
+
+void
+oci_hooks_warn(const struct oci_hook *hooks, int n, const char *kind, const char *state)
+{
+	char why[512];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		why[0] = 0;
+		if (run_hook(&hooks[i], state, why, sizeof why) < 0)
+			warnx_("%s: %s", kind, *why ? why : strerror(errno));
+	}
 }

@@ -24,10 +24,13 @@ struct oci_state {
 	pid_t pid;                 /* as the host sees it; 0 before create ends */
 	unsigned long long pid_start;
 	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];     /* root.path, absolute */
+	char *seccomp;             /* linux.seccomp, JSON, or NULL: for exec */
 	long long created;         /* ns since the epoch */
 	char *annotations;         /* JSON object, or NULL */
 	char *hooks;               /* the config's hooks, JSON, or NULL */
 	struct cgroup cg;          /* the directories it made */
+	int inject_init;           /* run.mocker.init: our init stays PID 1 */
 	const char *status;        /* "created", "running", "paused", "stopped" */
 };
 
@@ -57,6 +60,11 @@ char *oci_state_json(const struct oci_state *s, const char *status);
  * first that fails and returns -1 with *why naming it; 0 when all ran. */
 int oci_hooks_run(const struct oci_hook *hooks, int n, const char *state, char *why,
                   size_t size);
+
+/* Runs every hook of one kind (poststart, poststop: those only warn, as
+ * the spec says), a warning for each that fails. */
+void oci_hooks_warn(const struct oci_hook *hooks, int n, const char *kind,
+                    const char *state);
 
 /* The config's hooks, as kept in the state, into o (for start and delete). */
 void oci_hooks_from(const char *json, struct oci *o);

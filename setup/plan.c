@@ -79,7 +79,7 @@ static const struct step {
 	{ "set the umask",                              step_oci_umask,            BOTH },
 	{ "find the command",                           step_find_command,         BOTH },
 	{ "set resource limits",                        step_ulimits,              BOTH },
-	{ "wait for start",                             step_wait_for_start,       RUN },
+	{ "wait for start",                             step_wait_for_start,       BOTH },
 	/* The filter goes on while we are still root with every capability:
 	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
 	 * (setresuid, capset, prctl, close_range, execve) it allows. */

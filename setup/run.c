@@ -536,10 +536,21 @@ connect_network(struct container *ct, pid_t pid, char *msg, size_t size)
 static int
 created(struct container *ct, pid_t pid, int sock)
 {
-	int status = 0;
+	int status = 0, master = -1;
 	char b = 0;
 	ssize_t n;
 
+	/* its terminal first, to the caller's console socket */
+	if (ct->term.console_socket) {
+		if (fdpass_recv(sock, &b, &master, 1) == 1 && b == 't' &&
+		    terminal_console_send(ct->term.console_socket, master) < 0) {
+			warnx_("cannot send the terminal to --console-socket '%s': %s",
+			       ct->term.console_socket, strerror(errno));
+			kill(pid, SIGKILL);
+		}
+		if (master >= 0)
+			close(master);
+	}
 	do
 		n = read(sock, &b, 1);
 	while (n < 0 && errno == EINTR);
@@ -627,7 +638,7 @@ run_container(struct container *ct)
 		die_errno(EXIT_SETUP, "cannot make an idmapped mount");
 	}
 
-	if (ct->start_fd >= 0) /* OCI create: it waits for start */
+	if (ct->start_fd >= 0 || ct->hand_off) /* OCI create, exec -d */
 		return created(ct, pid, sync[0]);
 
 	f.status = &status;

@@ -21,6 +21,7 @@
 #include "mocker.h"
 #include "mountapi.h"
 #include "mounts.h"
+#include "oci.h"
 #include "overlay.h"
 #include "resolve.h"
 #include "steps.h"
@@ -104,6 +105,8 @@ step_mount_sys(struct container *ct, const char **why)
 int
 step_mount_masks(struct container *ct, const char **why)
 {
+	if (ct->c->oci) /* its own lists: step_oci_masks */
+		return 0;
 	return mount_masks(ct->procfd, ct->sysfd, ct->devfd, why);
 }
 
@@ -162,6 +165,8 @@ step_mount_tmpfs(struct container *ct, const char **why)
 int
 step_etc_files(struct container *ct, const char **why)
 {
+	if (ct->c->oci) /* the caller's, as mounts if it wants them */
+		return 0;
 	return etc_files(ct->rootfd, ct->devfd, ct->c, ct->hostname,
 	                 ct->lease.ip ? ct->lease.nameserver : NULL, why);
 }
@@ -186,7 +191,9 @@ step_provide_init(struct container *ct, const char **why)
 		ct->init_mode = INIT_COMMAND;
 		return 0;
 	}
-	if (ct->c->init_path || ct->image)
+	/* OCI, run.mocker.init: ours in front of process.args, whatever the
+	 * bundle's /sbin/init is */
+	if (ct->c->init_path || ct->image || ct->c->oci)
 		return 0; /* an image's: ours, with its entrypoint (docker run --init) */
 	fd = open_in_root(ct->rootfd, IMAGE_INIT, WANT_FILE, 0);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
@@ -221,8 +228,18 @@ int
 step_user_lookup(struct container *ct, const char **why)
 {
 	const char *spec = ct->c->user ? ct->c->user : "0";
+	const struct oci *o = ct->c->oci;
 	int pw, gr = -1, ret = -1;
 
+	if (o) { /* numbers, and exactly the groups given, as the spec says */
+		memset(&ct->creds, 0, sizeof ct->creds);
+		strcpy(ct->creds.home, "/");
+		ct->creds.uid = o->uid;
+		ct->creds.gid = o->gid;
+		memcpy(ct->creds.groups, o->gids, (size_t)o->ngids * sizeof *o->gids);
+		ct->creds.ngroups = o->ngids;
+		return 0;
+	}
 	*why = "the image's " PASSWD_FILE;
 	if ((pw = open_image_file(ct->rootfd, PASSWD_FILE)) < 0 && errno != ENOENT)
 		return image_file_failed(PASSWD_FILE, why);

@@ -230,7 +230,8 @@ step_oci_umask(struct container *ct, const char **why)
 }
 
 /*
- * OCI create: the container is made, its process waits here for `start`.
+ * OCI create: the container is made, its process waits here for `start`
+ * (exec --detach: it goes on at once).
  * The launcher is told (and exits: the container's lifetime is its
  * caller's from now on, so the parent-death signal goes), then the
  * process blocks reading the state directory's exec FIFO, open read-write
@@ -243,7 +244,7 @@ step_wait_for_start(struct container *ct, const char **why)
 	char b = 'c';
 	ssize_t n;
 
-	if (ct->start_fd < 0)
+	if (ct->start_fd < 0 && !ct->hand_off)
 		return 0;
 	*why = "tell the launcher";
 	if (prctl(PR_SET_PDEATHSIG, 0) < 0 || send(ct->sync_fd, &b, 1, MSG_NOSIGNAL) != 1)
@@ -251,6 +252,8 @@ step_wait_for_start(struct container *ct, const char **why)
 	ct->handed_off = 1;
 	close(ct->sync_fd);
 	ct->sync_fd = -1;
+	if (ct->start_fd < 0) /* exec --detach: on at once */
+		return 0;
 	*why = "read the exec FIFO";
 	do
 		n = read(ct->start_fd, &b, 1);

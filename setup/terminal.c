@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -143,6 +144,12 @@ terminal_child_pty(const struct terminal *t, int devfd, int sock, const char **w
 		return 0;
 
 	have_ws = ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0;
+	if (t->console_socket) {
+		memset(&ws, 0, sizeof ws);
+		ws.ws_row = t->rows;
+		ws.ws_col = t->cols;
+		have_ws = t->rows || t->cols;
+	}
 	*why = "/dev/pts/ptmx";
 	if ((master = open_ptmx(devfd)) < 0)
 		return -1;
@@ -155,7 +162,7 @@ terminal_child_pty(const struct terminal *t, int devfd, int sock, const char **w
 	/* our session's controlling terminal, and stdin, stdout, and stderr
 	 * unless that goes elsewhere than a terminal (2>file) */
 	if (ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
-	    (isatty(2) && dup2(slave, 2) < 0)) { /* else a pipe already (or a pipe of the caller's) */
+	    ((isatty(2) || t->console_socket) && dup2(slave, 2) < 0)) { /* else a pipe already (or a pipe of the caller's) */
 		close_keep_errno(slave);
 		goto out;
 	}
@@ -342,4 +349,33 @@ terminal_pass(struct terminal *t)
 	t->pipe_in[0] = t->pipe_in[1] = t->pipe_out[0] = t->pipe_out[1] = -1;
 	t->pipe_err[0] = t->pipe_err[1] = t->master = -1;
 	t->mode = TERM_NONE;
+}
+
+void
+terminal_for_console(struct terminal *t, const char *socket, unsigned short rows,
+                     unsigned short cols)
+{
+	terminal_pass(t);
+	t->mode = TERM_PTY;
+	t->console_socket = socket;
+	t->rows = rows;
+	t->cols = cols;
+}
+
+int
+terminal_console_send(const char *path, int master)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int s, r;
+
+	if (strlen(path) >= sizeof a.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	r = connect(s, (struct sockaddr *)&a, sizeof a) < 0 ? -1 : fdpass_send(s, 't', &master, 1);
+	close_keep_errno(s);
+	return r;
 }

@@ -24,6 +24,10 @@ struct terminal {
 	 * stderr (a detached container's log): stream 1 or 2 */
 	void (*sink)(void *ctx, int stream, const char *buf, size_t n);
 	void *sink_ctx;
+	/* OCI --console-socket: the pty is stdin, stdout and stderr whatever
+	 * they were, of this size (0: as it is), and its master goes there */
+	const char *console_socket;
+	unsigned short rows, cols;
 };
 
 /* Chooses the mode (tty: -t given) and makes the pipes, on the host.
@@ -33,6 +37,15 @@ int terminal_prepare(struct terminal *t, int tty);
 /* The caller's stdio as they are, whatever they are (OCI, without a
  * terminal: runc's "pass-through"). */
 void terminal_pass(struct terminal *t);
+
+/* A pty for the container whose master goes to the OCI caller's console
+ * socket (terminal_console_send), rows x cols. */
+void terminal_for_console(struct terminal *t, const char *socket, unsigned short rows,
+                          unsigned short cols);
+
+/* Sends master to the console socket at path (runc's protocol: one
+ * SCM_RIGHTS message). 0, or -1 with errno. */
+int terminal_console_send(const char *path, int master);
 
 /* For a detached container: stdin its own /dev/null, stdout and stderr
  * pipes whose output goes to sink. */
