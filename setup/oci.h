@@ -58,6 +58,7 @@ struct oci_mount {
 	const char *data[OCI_MAX_MOUNT_DATA + 1]; /* the filesystem's options */
 	unsigned attr;             /* MA_* */
 	int bind, rec;
+	int copy_up;               /* tmpcopyup: the image's files there, copied */
 	unsigned long propagation; /* MS_SHARED... 0: private */
 };
 

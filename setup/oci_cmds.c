@@ -791,7 +791,7 @@ oci_main(int argc, char **argv)
 	static const struct option create_longs[] = {
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "pid-file", required_argument, NULL, 'P' },
-		{ "console-socket", required_argument, NULL, 'c' },
+		{ "console-socket", required_argument, NULL, 256 },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "no-pivot", no_argument, NULL, 'N' },
 		{ "no-new-keyring", no_argument, NULL, 'K' },
@@ -865,7 +865,7 @@ oci_main(int argc, char **argv)
 		}
 		case 'b': co.bundle = optarg; break;
 		case 'P': co.pid_file = optarg; break;
-		case 'c': co.console_socket = optarg; break;
+		case 256: co.console_socket = optarg; break;
 		case 'd': co.detach = 1; break;
 		case 'a': all = 1; break;
 		case 'f': force = 1; break;

@@ -305,6 +305,10 @@ mount_option(struct oci_mount *m, const char *opt, const char *where)
 			m->propagation = props[i].flag;
 			return;
 		}
+	if (strcmp(opt, "tmpcopyup") == 0) { /* runc's, which Podman gives */
+		m->copy_up = 1;
+		return;
+	}
 	if (strcmp(opt, "bind") == 0 || strcmp(opt, "rbind") == 0) {
 		m->bind = 1;
 		m->rec |= opt[0] == 'r';
@@ -367,9 +371,9 @@ load_mounts(json_t *a, struct oci *o)
 			om->attr |= MA_NODEV * 0; /* as given: the caller asks */
 		} else if (!*type) {
 			bad("%s.type: needed for a mount that is not a bind", where);
-		} else if (strcmp(type, "cgroup") == 0) {
-			om->type = "cgroup2"; /* the container's own, in its cgroup namespace */
 		}
+		if (om->copy_up && (om->bind || strcmp(om->type, "tmpfs") != 0))
+			bad("%s.options: tmpcopyup is for a tmpfs", where);
 		if (!om->bind && *src) { /* what mountinfo shows */
 			size_t n = strlen(src) + 8;
 			char *opt = malloc(n);

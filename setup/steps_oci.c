@@ -3,6 +3,7 @@
  * nothing for `mocker run`. Paths are the config's, resolved inside the
  * root through descriptors like every other path of the plan.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -105,6 +107,143 @@ step_oci_devices(struct container *ct, const char **why)
 	return 0;
 }
 
+/* Copies the directory from into the directory to (both real directory
+ * descriptors, closed here): what tmpcopyup asks, the image's files at a
+ * tmpfs's mount point copied onto it. Only files, directories and links,
+ * none followed; owners and modes kept; 16 levels deep at most. */
+static int
+copy_tree(int from, int to, int depth)
+{
+	DIR *d = fdopendir(from);
+	struct dirent *e;
+	struct stat st;
+	int ret = 0;
+
+	if (!d) {
+		close(from);
+		close(to);
+		return -1;
+	}
+	while (ret == 0 && (e = readdir(d))) {
+		int sfd, dfd;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = -1;
+			break;
+		}
+		if (S_ISDIR(st.st_mode) && depth < 16) {
+			if (mkdirat(to, e->d_name, st.st_mode & 07777) < 0 ||
+			    (sfd = openat(from, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			                  O_CLOEXEC)) < 0)
+				ret = -1;
+			else if ((dfd = openat(to, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			                       O_CLOEXEC)) < 0)
+				ret = -1, close(sfd);
+			else
+				ret = copy_tree(sfd, dfd, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			char buf[65536];
+			ssize_t n = 0;
+			sfd = openat(from, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+			dfd = sfd < 0 ? -1 : openat(to, e->d_name, O_WRONLY | O_CREAT | O_EXCL |
+			                            O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+			while (dfd >= 0 && (n = read(sfd, buf, sizeof buf)) > 0)
+				if (write_all(dfd, buf, (size_t)n) < 0) {
+					n = -1;
+					break;
+				}
+			if (sfd < 0 || dfd < 0 || n < 0)
+				ret = -1;
+			if (sfd >= 0)
+				close(sfd);
+			if (dfd >= 0)
+				close(dfd);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(from, e->d_name, target, sizeof target - 1);
+			if (n < 0 || (target[n] = 0, symlinkat(target, to, e->d_name) < 0))
+				ret = -1;
+		} else {
+			continue; /* devices, FIFOs, sockets: not copied */
+		}
+		if (ret == 0 && fchownat(to, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			ret = -1;
+	}
+	closedir(d);
+	close(to);
+	return ret;
+}
+
+/*
+ * A "cgroup" mount: on a cgroup v2 host a cgroup2 filesystem (the
+ * container's own cgroup as its root in a cgroup namespace); on a v1 or
+ * hybrid host, as runc, a tmpfs with each hierarchy's directory of the
+ * container's bound in it (its own cgroup, not the host's tree), made
+ * read-only when asked. The host's /proc/self/cgroup is read before
+ * pivot_root: the directories are the host's.
+ */
+static int
+mount_cgroups(int target, const struct oci_mount *m, const char **why)
+{
+	static const char *const tmpfs_opts[] = { "source=cgroup", "mode=755", NULL };
+	char buf[4096], host[PATH_MAX], *line, *save = NULL;
+	struct statfs sfs;
+	int fd, dir;
+
+	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == 0x63677270 /* cgroup2 */)
+		return mount_new_at("cgroup2", m->data, m->attr, target);
+	*why = "/proc/self/cgroup";
+	if (file_read(NULL, "/proc/self/cgroup", buf, sizeof buf) <= 0)
+		return -1;
+	*why = m->dest;
+	if ((fd = mount_new_at("tmpfs", tmpfs_opts, m->attr & ~MA_RDONLY, target)) < 0)
+		return -1;
+	if ((dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto fail;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *name;
+		int point, bound;
+		if (!c2)
+			continue;
+		*c2 = 0;
+		name = c1 + 1;
+		if (strncmp(name, "name=", 5) == 0)
+			name += 5;
+		else if (!*name)
+			name = "unified";
+		snprintf(host, sizeof host, "/sys/fs/cgroup/%s%s", name, c2 + 1);
+		if (access(host, F_OK) < 0)
+			continue; /* a hierarchy not mounted where they are */
+		if (mkdirat(dir, name, 0755) < 0 ||
+		    (point = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			goto fail_dir;
+		bound = bind_new_at(AT_FDCWD, host, point, m->attr | MA_NOSUID | MA_NODEV |
+		                    MA_NOEXEC, 0);
+		close_keep_errno(point);
+		if (bound < 0)
+			goto fail_dir;
+		close(bound);
+		/* cpu,cpuacct: "cpu" and "cpuacct" lead there too */
+		if (strchr(name, ',')) {
+			char parts[256], *part, *rest = NULL;
+			snprintf(parts, sizeof parts, "%s", name);
+			for (part = strtok_r(parts, ",", &rest); part; part = strtok_r(NULL, ",", &rest))
+				if (symlinkat(name, dir, part) < 0 && errno != EEXIST)
+					goto fail_dir;
+		}
+	}
+	close(dir);
+	if ((m->attr & MA_RDONLY) && tree_set(fd, MA_RDONLY, 0) < 0)
+		goto fail;
+	return fd;
+fail_dir:
+	close_keep_errno(dir);
+fail:
+	close_keep_errno(fd);
+	return -1;
+}
+
 /* mounts[], in order: binds of host paths and new filesystems. */
 int
 step_oci_mounts(struct container *ct, const char **why)
@@ -130,8 +269,31 @@ step_oci_mounts(struct container *ct, const char **why)
 			fd = target < 0 ? -1 : bind_new_at(src, "", target, m->attr | MA_NODEV, m->rec);
 			close_keep_errno(src);
 		} else {
+			int below = -1;
 			target = open_in_root(ct->rootfd, m->dest, WANT_DIR, 1);
-			fd = target < 0 ? -1 : mount_new_at(m->type, m->data, m->attr, target);
+			if (target >= 0 && m->copy_up &&
+			    (below = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+				close_keep_errno(target);
+				return -1;
+			}
+			if (target < 0)
+				fd = -1;
+			else if (strcmp(m->type, "cgroup") == 0)
+				fd = mount_cgroups(target, m, why);
+			else
+				fd = mount_new_at(m->type, m->data, m->attr, target);
+			if (below >= 0) {
+				int top = fd < 0 ? -1 : openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				if (top < 0 || copy_tree(below, top, 0) < 0) {
+					if (top < 0)
+						close_keep_errno(below);
+					*why = "tmpcopyup";
+					close_keep_errno(target);
+					if (fd >= 0)
+						close_keep_errno(fd);
+					return -1;
+				}
+			}
 		}
 		if (target >= 0)
 			close_keep_errno(target);
