@@ -137,6 +137,72 @@ enable(const char *root, const char *controller, const char **why)
 	return file_write(root, "cgroup.subtree_control", controller);
 }
 
+/* Enables controller in every directory from root down to dir's parent
+ * (an OCI cgroupsPath may be several levels deep). */
+static int
+enable_down(const char *root, const char *dir, const char *controller, const char **why)
+{
+	char path[PATH_MAX], *slash;
+
+	snprintf(path, sizeof path, "%s", dir);
+	for (slash = path + strlen(root); slash; slash = strchr(slash + 1, '/')) {
+		char keep = *slash;
+		if (slash != path + strlen(root) && !strchr(slash + 1, '/'))
+			break; /* dir itself: its own children are none of ours */
+		*slash = 0;
+		if (enable(path, controller, why) < 0 && errno != EBUSY)
+			return -1;
+		*slash = keep;
+		if (!keep)
+			break;
+	}
+	return 0;
+}
+
+/* OCI linux.resources.cpu on v2: shares as cpu.weight (runc's formula),
+ * cpus and mems in cpuset; real-time has no v2 file. */
+static int
+create_v2_oci(const struct oci *o, const char *root, const char *dir, const char **why)
+{
+	char buf[64];
+
+	if (o->rt_runtime || o->rt_period) {
+		*why = "set linux.resources.cpu.realtimeRuntime and realtimePeriod: cgroup v2 has "
+		       "no such files";
+		errno = EINVAL;
+		return -1;
+	}
+	if (o->cpu_shares || o->cpu_quota || o->cpu_period) {
+		if (enable_down(root, dir, "+cpu", why) < 0)
+			return -1;
+		if (o->cpu_quota)
+			snprintf(buf, sizeof buf, "%lld %llu", (long long)o->cpu_quota,
+			         (unsigned long long)(o->cpu_period ? o->cpu_period : 100000));
+		else
+			snprintf(buf, sizeof buf, "max %llu",
+			         (unsigned long long)(o->cpu_period ? o->cpu_period : 100000));
+		*why = "set cpu.max";
+		if ((o->cpu_quota || o->cpu_period) && file_write(dir, "cpu.max", buf) < 0)
+			return -1;
+	}
+	if (o->cpu_shares) {
+		snprintf(buf, sizeof buf, "%llu",
+		         1 + ((unsigned long long)o->cpu_shares - 2) * 9999 / 262142);
+		*why = "set cpu.weight";
+		if (file_write(dir, "cpu.weight", buf) < 0)
+			return -1;
+	}
+	if ((o->cpus || o->mems) && enable_down(root, dir, "+cpuset", why) < 0)
+		return -1;
+	*why = "set cpuset.cpus";
+	if (o->cpus && file_write(dir, "cpuset.cpus", o->cpus) < 0)
+		return -1;
+	*why = "set cpuset.mems";
+	if (o->mems && file_write(dir, "cpuset.mems", o->mems) < 0)
+		return -1;
+	return 0;
+}
+
 /* cgroup v2: everything in one directory under the root. */
 static int
 create_v2(struct cgroup *cg, const struct config *c, const char *root, const char **why)
@@ -177,7 +243,7 @@ create_v2(struct cgroup *cg, const struct config *c, const char *root, const cha
 		if (file_write(dir, "cpu.max", buf) < 0)
 			return -1;
 	}
-	return 0;
+	return c->oci ? create_v2_oci(c->oci, root, dir, why) : 0;
 }
 
 /* The v1 hierarchy of a controller ("cpu" may be "cpu,cpuacct"). */
@@ -187,7 +253,7 @@ v1_hierarchy(const char *controller, char *out)
 	static const char *const names[][2] = {
 		{ "memory", "memory" }, { "pids", "pids" }, { "freezer", "freezer" },
 		{ "cpu", "cpu" }, { "cpu", "cpu,cpuacct" }, { "cpu", "cpuacct,cpu" },
-		{ "devices", "devices" },
+		{ "devices", "devices" }, { "cpuset", "cpuset" },
 	};
 	struct statfs s;
 	size_t i;
@@ -282,6 +348,81 @@ create_v1_devices(struct cgroup *cg, const struct config *c, const char **why)
 	return 0;
 }
 
+/* A v1 cpuset directory and each made parent get their parent's cpus and
+ * mems when they have none: a process cannot join a cpuset without. */
+static void
+cpuset_inherit(const char *hier, const char *dir)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char path[PATH_MAX], parent[PATH_MAX], buf[1024];
+	size_t i, n = strlen(hier);
+	char *slash;
+
+	snprintf(path, sizeof path, "%s", dir);
+	for (slash = strchr(path + n + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = 0;
+		snprintf(parent, sizeof parent, "%s", path);
+		*strrchr(parent, '/') = 0;
+		for (i = 0; i < 2; i++)
+			if (file_read(path, files[i], buf, sizeof buf) >= 0 && buf[0] == '\n' &&
+			    file_read(parent, files[i], buf, sizeof buf) > 0)
+				file_write(path, files[i], buf);
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+}
+
+/* OCI linux.resources.cpu: shares, real-time runtime and period (cpu
+ * controller), cpus and mems (cpuset). */
+static int
+create_v1_oci_cpu(struct cgroup *cg, const struct config *c, const char **why)
+{
+	const struct oci *o = c->oci;
+	char buf[64], hier[PATH_MAX];
+	const char *dir;
+
+	if (!o)
+		return 0;
+	if (o->cpu_shares || o->rt_runtime || o->rt_period || o->cpu_quota || o->cpu_period) {
+		if (!(dir = v1_dir(cg, "cpu", why)))
+			return -1;
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->cpu_period);
+		*why = "set cpu.cfs_period_us";
+		if (o->cpu_period && file_write(dir, "cpu.cfs_period_us", buf) < 0)
+			return -1;
+		snprintf(buf, sizeof buf, "%lld", (long long)o->cpu_quota);
+		*why = "set cpu.cfs_quota_us";
+		if (o->cpu_quota && file_write(dir, "cpu.cfs_quota_us", buf) < 0)
+			return -1;
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->cpu_shares);
+		*why = "set cpu.shares";
+		if (o->cpu_shares && file_write(dir, "cpu.shares", buf) < 0)
+			return -1;
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->rt_period);
+		*why = "set cpu.rt_period_us";
+		if (o->rt_period && file_write(dir, "cpu.rt_period_us", buf) < 0)
+			return -1;
+		snprintf(buf, sizeof buf, "%lld", (long long)o->rt_runtime);
+		*why = "set cpu.rt_runtime_us";
+		if (o->rt_runtime && file_write(dir, "cpu.rt_runtime_us", buf) < 0)
+			return -1;
+	}
+	if (o->cpus || o->mems) {
+		if (!(dir = v1_dir(cg, "cpuset", why)) || v1_hierarchy("cpuset", hier) < 0)
+			return -1;
+		cpuset_inherit(hier, dir);
+		*why = "set cpuset.cpus";
+		if (o->cpus && file_write(dir, "cpuset.cpus", o->cpus) < 0)
+			return -1;
+		*why = "set cpuset.mems";
+		if (o->mems && file_write(dir, "cpuset.mems", o->mems) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 create_v1(struct cgroup *cg, const struct config *c, const char **why)
 {
@@ -319,6 +460,8 @@ create_v1(struct cgroup *cg, const struct config *c, const char **why)
 		    file_write(dir, "cpu.cfs_quota_us", buf) < 0)
 			return -1;
 	}
+	if (create_v1_oci_cpu(cg, c, why) < 0)
+		return -1;
 	return create_v1_devices(cg, c, why);
 }
 
@@ -353,7 +496,10 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 {
 	const char *root = v2_root();
 	int ret, err, limits = c->memory || c->pids_limit || c->cpu_quota_us;
-	int devices = c->oci && c->oci->nrules; /* v1 only (create_v1_devices) */
+	/* v1 only (create_v1_devices), and OCI's cpu settings, v1 here */
+	int devices = c->oci && (c->oci->nrules || c->oci->cpu_shares || c->oci->rt_runtime ||
+	                         c->oci->rt_period || c->oci->cpus || c->oci->mems ||
+	                         c->oci->cpu_quota || c->oci->cpu_period);
 
 	int guard = cg->guard_fd;
 
@@ -367,7 +513,8 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 	              (!c->pids_limit || v2_has(root, "pids")) &&
 	              (!c->cpu_quota_us || v2_has(root, "cpu"))))) {
 		/* everything in one v2 directory */
-		ret = limits ? create_v2(cg, c, root, why) : create_v2_plain(cg, root, why);
+		ret = limits || devices ? create_v2(cg, c, root, why) :
+		      create_v2_plain(cg, root, why);
 	} else if (root) {
 		/* a hybrid host: lifetime in the unified tree, limits in v1 */
 		ret = create_v2_plain(cg, root, why);

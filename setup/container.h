@@ -88,6 +88,8 @@ struct container {
 	 * *why says it all) */
 	int (*before_go)(struct container *ct, pid_t pid, const char **why);
 	int handed_off;            /* OCI create: the launcher has gone */
+	int join_fds[8];           /* OCI: the namespaces joined by path, in the
+	                            * order of c->oci->join; -1 once joined */
 	int hand_off;              /* OCI exec --detach: the launcher goes once
 	                            * the process is set up, as after create */
 };

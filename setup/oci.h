@@ -22,6 +22,8 @@
 #define OCI_MAX_GIDS   32
 #define OCI_MAX_MOUNTS 64
 #define OCI_MAX_MOUNT_DATA 16
+#define OCI_MAX_JOIN   7    /* namespaces joined by path */
+#define OCI_MAX_IDMAP  16   /* lines of uidMappings, gidMappings */
 
 enum oci_cap_set { CAP_BOUNDING, CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE,
                    CAP_AMBIENT, CAP_SETS };
@@ -67,6 +69,11 @@ struct oci {
 	char bundle[PATH_MAX];     /* absolute */
 	char rootfs[PATH_MAX];     /* root.path, absolute */
 	unsigned long ns_new;      /* CLONE_NEW* the container gets */
+	struct { unsigned long type; const char *path; } join[OCI_MAX_JOIN];
+	int njoin;                 /* namespaces joined by path (not network's:
+	                            * struct config's net_ns) */
+	struct { uint32_t inside, host, size; } uid_map[OCI_MAX_IDMAP], gid_map[OCI_MAX_IDMAP];
+	int nuid_map, ngid_map;
 	const char *masked[OCI_MAX_PATHS], *readonly[OCI_MAX_PATHS];
 	int nmasked, nreadonly;
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
@@ -85,6 +92,13 @@ struct oci {
 	int ngids;
 	uint64_t caps[CAP_SETS];
 	const char *cgroups_path;  /* NULL: one of mocker's own */
+	/* linux.resources.cpu beyond quota and period (0 or NULL: not given) */
+	uint64_t cpu_shares;
+	int64_t cpu_quota;         /* per cpu_period microseconds */
+	uint64_t cpu_period;
+	int64_t rt_runtime;
+	uint64_t rt_period;
+	const char *cpus, *mems;
 	struct oci_hook hooks[HOOK_KINDS][OCI_MAX_HOOKS];
 	int nhooks[HOOK_KINDS];
 	char *annotations;         /* as JSON, for state */

@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -102,6 +105,51 @@ forget_made(void)
 		oci_state_remove(&made);
 }
 
+/* linux.uidMappings and gidMappings, written from the host. */
+static int
+write_maps(pid_t pid, const char **why)
+{
+	char dir[32], text[OCI_MAX_IDMAP * 40];
+	size_t n;
+	int i, k;
+
+	snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+	for (k = 0; k < 2; k++) {
+		n = 0;
+		for (i = 0; i < (k ? spec.ngid_map : spec.nuid_map); i++) {
+			const uint32_t *m = k ? &spec.gid_map[i].inside : &spec.uid_map[i].inside;
+			n += (size_t)snprintf(text + n, sizeof text - n, "%u %u %u\n", m[0], m[1], m[2]);
+		}
+		*why = k ? "write linux.gidMappings" : "write linux.uidMappings";
+		if (file_write(dir, k ? "gid_map" : "uid_map", text) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* linux.namespaces given by path, opened and checked here on the host:
+ * one of another type is an error, not a surprise. */
+static void
+open_joins(struct container *c, const struct oci *o)
+{
+	static const char *const names[] = { "mount", "uts", "ipc", "pid", "cgroup" };
+	static const unsigned long flags[] = { CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC,
+		CLONE_NEWPID, CLONE_NEWCGROUP };
+	int j, k, type;
+
+	for (j = 0; j < o->njoin; j++) {
+		for (k = 0; flags[k] != o->join[j].type; k++)
+			;
+		if ((c->join_fds[j] = open(o->join[j].path, O_RDONLY | O_CLOEXEC)) < 0)
+			die_errno(EXIT_FAILURE, "linux.namespaces: %s namespace '%s'", names[k],
+			          o->join[j].path);
+		type = ioctl(c->join_fds[j], NS_GET_NSTYPE);
+		if (type < 0 || (unsigned long)type != o->join[j].type)
+			die(EXIT_FAILURE, "linux.namespaces: '%s' is not a %s namespace",
+			    o->join[j].path, names[k]);
+	}
+}
+
 /* The host's part while the process waits in its namespaces: its state
  * (so that hooks and `state` see it), oomScoreAdj, prestart and
  * createRuntime hooks. */
@@ -114,6 +162,8 @@ before_go(struct container *c, pid_t pid, const char **why)
 
 	made.pid = pid;
 	made.pid_start = proc_start_time(pid);
+	if ((spec.ns_new & CLONE_NEWUSER) && write_maps(pid, why) < 0)
+		return -1;
 	made.cg = c->cg;
 	*why = "save the container's state";
 	if (oci_state_save(&made) < 0)
@@ -206,6 +256,11 @@ create(const char *id, const struct create_opts *o)
 	made.seccomp = (char *)spec.seccomp_json;
 
 	prepare(&ct, &cfg);
+	open_joins(&ct, &spec);
+	if (spec.ns_new & CLONE_NEWUSER) { /* its maps: before_go */
+		ct.userns = 1;
+		ct.idmap = 0;
+	}
 	if (spec.terminal)
 		terminal_for_console(&ct.term, o->console_socket, spec.rows, spec.cols);
 	else

@@ -397,6 +397,7 @@ load_namespaces(json_t *a, struct config *c, struct oci *o)
 	};
 	static const char *const known[] = { "type", "path", NULL };
 	size_t i, k;
+	int j;
 
 	if (!json_is_array(a))
 		bad("linux.namespaces: expected an array");
@@ -412,23 +413,29 @@ load_namespaces(json_t *a, struct config *c, struct oci *o)
 			bad("linux.namespaces: unknown type '%s'", type);
 		if (o->ns_new & types[k].flag || (types[k].flag == CLONE_NEWNET && c->net_ns))
 			bad("linux.namespaces: '%s' given twice", type);
+		for (j = 0; j < o->njoin; j++)
+			if (o->join[j].type == types[k].flag)
+				bad("linux.namespaces: '%s' given twice", type);
 		if ((path = json_object_get(ns, "path"))) {
-			if (types[k].flag != CLONE_NEWNET)
-				bad("linux.namespaces: joining a %s namespace by path is not supported "
-				    "yet (only network)", type);
-			c->net = NET_NS;
-			c->net_ns = str(path, "linux.namespaces[].path");
+			if (types[k].flag == CLONE_NEWNET) {
+				c->net = NET_NS;
+				c->net_ns = str(path, "linux.namespaces[].path");
+			} else if (types[k].flag == CLONE_NEWUSER) {
+				bad("linux.namespaces: joining a user namespace by path is not "
+				    "supported yet");
+			} else {
+				o->join[o->njoin].type = types[k].flag;
+				o->join[o->njoin++].path = str(path, "linux.namespaces[].path");
+			}
 			continue;
 		}
-		if (types[k].flag == CLONE_NEWUSER)
-			bad("linux.namespaces: a user namespace is not supported yet");
 		o->ns_new |= types[k].flag;
 	}
-	if (!(o->ns_new & CLONE_NEWNS))
-		bad("linux.namespaces: mocker needs a mount namespace of the container's own");
-	if (!(o->ns_new & CLONE_NEWPID))
-		bad("linux.namespaces: mocker needs a PID namespace of the container's own "
-		    "(sharing one is not supported yet)");
+	for (j = 0; j < o->njoin && o->join[j].type != CLONE_NEWNS; j++)
+		;
+	if (!(o->ns_new & CLONE_NEWNS) && j == o->njoin)
+		bad("linux.namespaces: mocker needs a mount namespace for the container (its "
+		    "own, or one given by path): it never mounts in its caller's");
 	if (!c->net_ns)
 		c->net = o->ns_new & CLONE_NEWNET ? NET_NONE : NET_HOST;
 }
@@ -516,7 +523,8 @@ load_resources(json_t *r, struct config *c, struct oci *o)
 {
 	static const char *const known[] = { "devices", "memory", "pids", "cpu", NULL };
 	static const char *const mem[] = { "limit", "swap", "reservation", NULL };
-	static const char *const cpu[] = { "quota", "period", "shares", NULL };
+	static const char *const cpu[] = { "quota", "period", "shares", "realtimeRuntime",
+		"realtimePeriod", "cpus", "mems", NULL };
 	json_t *v, *w;
 
 	only(r, "linux.resources", known);
@@ -540,16 +548,25 @@ load_resources(json_t *r, struct config *c, struct oci *o)
 			c->pids_limit = (long)num(w, "linux.resources.pids.limit", 1, LONG_MAX);
 	}
 	if ((v = json_object_get(r, "cpu"))) {
-		long long quota = 0, period = 100000;
 		only(v, "linux.resources.cpu", cpu);
-		if ((w = json_object_get(v, "period")))
-			period = num(w, "linux.resources.cpu.period", 1000, 1000000);
+		if ((w = json_object_get(v, "period")) && json_integer_value(w) > 0)
+			o->cpu_period = (uint64_t)num(w, "linux.resources.cpu.period", 1000, 1000000);
 		if ((w = json_object_get(v, "quota")) && json_integer_value(w) > 0)
-			quota = num(w, "linux.resources.cpu.quota", 1000, LLONG_MAX / 100000);
-		if (quota) /* mocker's cgroup code works in 100 ms periods */
-			c->cpu_quota_us = (uint64_t)(quota * 100000 / period);
+			o->cpu_quota = num(w, "linux.resources.cpu.quota", 1000, LLONG_MAX / 100000);
 		if ((w = json_object_get(v, "shares")) && json_integer_value(w) > 0)
-			bad("linux.resources.cpu.shares: not supported yet");
+			o->cpu_shares = (uint64_t)num(w, "linux.resources.cpu.shares", 2, 262144);
+		if ((w = json_object_get(v, "realtimeRuntime")) && json_integer_value(w) != 0)
+			o->rt_runtime = num(w, "linux.resources.cpu.realtimeRuntime", -1, LLONG_MAX);
+		if ((w = json_object_get(v, "realtimePeriod")) && json_integer_value(w) > 0)
+			o->rt_period = (uint64_t)num(w, "linux.resources.cpu.realtimePeriod", 1,
+			                             LLONG_MAX);
+		if ((w = json_object_get(v, "cpus")) && *str(w, "linux.resources.cpu.cpus"))
+			o->cpus = json_string_value(w);
+		if ((w = json_object_get(v, "mems")) && *str(w, "linux.resources.cpu.mems"))
+			o->mems = json_string_value(w);
+		if ((o->cpus && strspn(o->cpus, "0123456789,-") != strlen(o->cpus)) ||
+		    (o->mems && strspn(o->mems, "0123456789,-") != strlen(o->mems)))
+			bad("linux.resources.cpu: cpus and mems are lists such as 0-2,4");
 	}
 }
 
@@ -601,6 +618,25 @@ load_paths(json_t *a, const char *where, const char **out, int *n)
 }
 
 static void
+load_idmap(json_t *a, const char *where, void *out, int *n)
+{
+	static const char *const known[] = { "containerID", "hostID", "size", NULL };
+	uint32_t (*map)[3] = out;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > OCI_MAX_IDMAP)
+		bad("%s: expected an array of at most %d", where, OCI_MAX_IDMAP);
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *m = json_array_get(a, i);
+		only(m, where, known);
+		map[*n][0] = (uint32_t)num(json_object_get(m, "containerID"), where, 0, 0xffffffffLL);
+		map[*n][1] = (uint32_t)num(json_object_get(m, "hostID"), where, 0, 0xffffffffLL);
+		map[*n][2] = (uint32_t)num(json_object_get(m, "size"), where, 1, 0xffffffffLL);
+		(*n)++;
+	}
+}
+
+static void
 load_linux(json_t *l, struct config *c, struct oci *o)
 {
 	static const char *const known[] = { "namespaces", "resources", "cgroupsPath",
@@ -612,10 +648,14 @@ load_linux(json_t *l, struct config *c, struct oci *o)
 	if (!(v = json_object_get(l, "namespaces")))
 		bad("linux.namespaces: missing");
 	load_namespaces(v, c, o);
-	if ((v = json_object_get(l, "uidMappings")) && json_array_size(v))
-		bad("linux.uidMappings: a user namespace is not supported yet");
-	if ((v = json_object_get(l, "gidMappings")) && json_array_size(v))
-		bad("linux.gidMappings: a user namespace is not supported yet");
+	if ((v = json_object_get(l, "uidMappings")))
+		load_idmap(v, "linux.uidMappings", o->uid_map, &o->nuid_map);
+	if ((v = json_object_get(l, "gidMappings")))
+		load_idmap(v, "linux.gidMappings", o->gid_map, &o->ngid_map);
+	if ((o->ns_new & CLONE_NEWUSER) && (!o->nuid_map || !o->ngid_map))
+		bad("linux.uidMappings, gidMappings: a user namespace needs both");
+	if (!(o->ns_new & CLONE_NEWUSER) && (o->nuid_map || o->ngid_map))
+		bad("linux.uidMappings, gidMappings: given without a user namespace");
 	if ((v = json_object_get(l, "resources")))
 		load_resources(v, c, o);
 	if ((v = json_object_get(l, "cgroupsPath")) &&
@@ -712,8 +752,12 @@ oci_spec_load(const char *bundle, struct config *c, struct oci *o)
 	load_linux(v, c, o);
 	if ((v = json_object_get(j, "hostname"))) {
 		c->hostname = str(v, "hostname");
-		if (*c->hostname && !(o->ns_new & CLONE_NEWUTS))
-			bad("hostname: setting it needs a UTS namespace of the container's own");
+		int j, uts = (o->ns_new & CLONE_NEWUTS) != 0;
+		for (j = 0; j < o->njoin; j++)
+			uts |= o->join[j].type == CLONE_NEWUTS;
+		if (*c->hostname && !uts)
+			bad("hostname: setting it needs a UTS namespace in linux.namespaces (not "
+			    "the caller's)");
 		if (*c->hostname && !hostname_valid(c->hostname))
 			bad("hostname: '%s' is not a valid host name", c->hostname);
 	}

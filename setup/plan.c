@@ -43,6 +43,7 @@ static const struct step {
 	{ "set the parent-death signal",                step_die_with_parent,      BOTH },
 	{ "leave the caller's terminal",                step_leave_terminal,       BOTH },
 	{ "join the network namespace",                 step_join_netns,           RUN },
+	{ "join the config's namespaces",               step_oci_join,             RUN },
 	{ "close inherited descriptors",                step_close_inherited_fds,  BOTH },
 	{ "wait for the launcher",                      step_wait_for_launcher,    BOTH },
 	{ "become non-dumpable",                        step_not_dumpable,         BOTH },

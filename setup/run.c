@@ -393,6 +393,28 @@ clone_container(const struct container *ct, int *cloned_in)
 			return -1;
 		return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	}
+	if (ct->c->oci) {
+		/* an OCI PID namespace given by path: our children are born
+		 * there, and we go back to ours after */
+		int j, own = -1, err;
+		for (j = 0; j < ct->c->oci->njoin; j++)
+			if (ct->c->oci->join[j].type == CLONE_NEWPID)
+				break;
+		if (j < ct->c->oci->njoin) {
+			if ((own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0 ||
+			    setns(ct->join_fds[j], CLONE_NEWPID) < 0)
+				return -1;
+			pid = (pid_t)syscall(SYS_clone, clone_flags(ct) | SIGCHLD, 0, 0, 0, 0);
+			if (pid == 0)
+				return 0;
+			err = errno;
+			if (setns(own, CLONE_NEWPID) < 0)
+				die_errno(EXIT_SETUP, "cannot go back to our PID namespace");
+			close(own);
+			errno = err;
+			return pid;
+		}
+	}
 	if (ct->cg.v2fd >= 0) {
 		args.flags |= 0x200000000ULL; /* CLONE_INTO_CGROUP */
 		args.cgroup = (unsigned long long)ct->cg.v2fd;
@@ -609,7 +631,8 @@ run_container(struct container *ct)
 	 * before it is in its cgroup and its user namespace is mapped. */
 	if ((ct->exec ? (ct->exec_cgroup ? join_cgroups(ct->exec_pid, pid, &why) : 0) :
 	                cgroup_attach(&ct->cg, pid, cloned_in, &why)) < 0 ||
-	    (ct->userns && !ct->exec && userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
+	    (ct->userns && !ct->exec && !ct->c->oci &&
+	     userns_map(&ct->maps, pid, ct->rootless, &why) < 0)) {
 		code = errno;
 		abandon(ct, pid);
 		errno = code;

@@ -146,7 +146,7 @@ step_cgroup_ns(struct container *ct, const char **why)
 {
 	/* After the launcher moved us into our cgroup: it is our root now. */
 	if (ct->c->oci && !(ct->c->oci->ns_new & CLONE_NEWCGROUP))
-		return 0;
+		return 0; /* the caller's, or one joined by path */
 	return unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL ? -1 : 0;
 }
 

@@ -28,6 +28,6 @@ step_fn step_workdir, step_env, step_ulimits, step_no_new_privs,
 	step_seccomp, step_seccomp_late, step_bounding_caps, step_user, step_caps, step_close_fds;
 /* what only an OCI config asks (steps_oci.c) */
 step_fn step_oci_sysctl, step_oci_devices, step_oci_mounts, step_oci_masks,
-	step_oci_propagation, step_oci_umask, step_wait_for_start;
+	step_oci_propagation, step_oci_umask, step_wait_for_start, step_oci_join;
 
 #endif

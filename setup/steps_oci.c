@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -424,5 +425,27 @@ step_wait_for_start(struct container *ct, const char **why)
 		return -1;
 	close(ct->start_fd);
 	ct->start_fd = -1;
+	return 0;
+}
+
+/* linux.namespaces given by path (opened and checked on the host): the
+ * PID one was joined by the launcher (our children are born there), the
+ * network one by step_join_netns; the others here, the mount namespace
+ * before anything is mounted. */
+int
+step_oci_join(struct container *ct, const char **why)
+{
+	const struct oci *o = ct->c->oci;
+	int j;
+
+	for (j = 0; o && j < o->njoin; j++) {
+		if (ct->join_fds[j] < 0)
+			continue;
+		*why = o->join[j].path;
+		if (o->join[j].type != CLONE_NEWPID && setns(ct->join_fds[j], (int)o->join[j].type) < 0)
+			return -1;
+		close(ct->join_fds[j]);
+		ct->join_fds[j] = -1;
+	}
 	return 0;
 }
