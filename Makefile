@@ -9,6 +9,8 @@
 #   make check        cppcheck, a -Werror build, static and size checks
 #   make soak         the lifecycle at full count (100 containers), 200 runs with -p
 #   make bench        benchmarks against tini, dumb-init, catatonit, bwrap...
+#   make test-oci     runtime-tools' OCI validation, mocker-runc beside crun
+#                     and runc (OCI_SRC: its source archive)
 #   make install      PREFIX=/usr/local, DESTDIR honoured; make uninstall
 #
 # The launcher links static libseccomp, libarchive (zlib, zstd) and jansson
@@ -101,10 +103,14 @@ IMAGES    = $(B)/images/busybox/.stamp $(B)/images/appliance/.stamp \
 Q = $(if $(filter 1,$(V)),,@)
 say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
 
-.PHONY: all images run test check soak bench install uninstall clean toolchain helpers
+.PHONY: all images run test check soak bench install uninstall clean toolchain helpers test-oci
 .DELETE_ON_ERROR:
 
-all: $(B)/mocker-init $(B)/mocker
+all: $(B)/mocker-init $(B)/mocker $(B)/mocker-runc
+
+# runc's command line: the same program under another name (oci_cmds.c)
+$(B)/mocker-runc: $(B)/mocker
+	$(Q)ln -sf mocker $@
 
 # The compiler and flags are part of what an object depends on: the file
 # is rewritten (and everything rebuilt) only when they change.
@@ -236,17 +242,33 @@ soak: all helpers images
 check: all
 	$(Q)sh tests/check.sh "$(CC)" "$(INIT_MAX_BYTES)"
 
+# The OCI runtime conformance suite (opencontainers/runtime-tools), built
+# under build/ from its source archive, run against mocker-runc, crun and
+# runc side by side; the table goes to build/oci-validation.md.
+OCI_SRC ?= ../shared/oci/runtime-tools-src.tar.gz
+test-oci: all
+	$(Q)if [ ! -f "$(OCI_SRC)" ]; then \
+		echo "make test-oci: no $(OCI_SRC): give OCI_SRC=runtime-tools.tar.gz, a git archive of" >&2; \
+		echo "  https://github.com/opencontainers/runtime-tools at e5b454202754 (docs/oci.md)" >&2; \
+		exit 2; fi
+	$(Q)sh -c '. tests/packages.sh && ensure_packages crun runc golang-go'
+	$(Q)sh tests/oci/build.sh "$(OCI_SRC)" $(B)/runtime-tools
+	$(Q)bash tests/oci/validation.sh $(B)/runtime-tools $(abspath $(B))/mocker-runc crun runc \
+		> $(B)/oci-validation.md
+	$(Q)cat $(B)/oci-validation.md
+
 bench: all images $(BENCH_BIN)
 	$(Q)bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/mocker $(B)/mocker-init $(DESTDIR)$(BINDIR)/
+	ln -sf mocker $(DESTDIR)$(BINDIR)/mocker-runc
 	install -m 644 docs/mocker.1 $(DESTDIR)$(MANDIR)/man1/mocker.1
 	install -m 644 docs/mocker-init.8 $(DESTDIR)$(MANDIR)/man8/mocker-init.8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/mocker $(DESTDIR)$(BINDIR)/mocker-init \
+	rm -f $(DESTDIR)$(BINDIR)/mocker $(DESTDIR)$(BINDIR)/mocker-init $(DESTDIR)$(BINDIR)/mocker-runc \
 		$(DESTDIR)$(MANDIR)/man1/mocker.1 $(DESTDIR)$(MANDIR)/man8/mocker-init.8
 
 clean:

@@ -12,6 +12,7 @@ int log_verbose;
 int log_fd = -1;
 int log_json;
 const char *log_name = "mocker";
+int log_setup_status = EXIT_SETUP;
 static void (*at_exit[4])(void);
 static int nat_exit;
 
@@ -131,7 +132,7 @@ die(int code, const char *fmt, ...)
 	vline("", fmt, ap, 0);
 	va_end(ap);
 	run_at_exit();
-	_exit(code);
+	_exit(code == EXIT_SETUP ? log_setup_status : code);
 }
 
 void
@@ -144,5 +145,5 @@ die_errno(int code, const char *fmt, ...)
 	vline("", fmt, ap, err);
 	va_end(ap);
 	run_at_exit();
-	_exit(code);
+	_exit(code == EXIT_SETUP ? log_setup_status : code);
 }

@@ -12,6 +12,8 @@ extern int log_verbose; /* --verbose: notes on what is done */
 extern int log_fd;      /* mocker-runc --log: each message there too, or -1 */
 extern int log_json;    /* --log-format json */
 extern const char *log_name; /* what a line starts with: "mocker" */
+extern int log_setup_status; /* what die(EXIT_SETUP) exits with: 125, or
+                              * mocker-runc's 1 */
 
 __attribute__((format(printf, 1, 2))) void warnx_(const char *fmt, ...);
 /* A line that explains an outcome (an OOM kill): shown even with -q. */

@@ -875,6 +875,7 @@ oci_main(int argc, char **argv)
 	const char *cmd, *id;
 
 	log_name = "mocker-runc";
+	log_setup_status = EXIT_FAILURE; /* runc's status for any failure */
 	first = global_options(argc, argv);
 	if (first >= argc) {
 		fputs(usage, stderr);
