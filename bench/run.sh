@@ -6,7 +6,8 @@
 # the date; bench/lifecycle.sh adds background containers against Podman's
 # conmon, runc exec and podman exec, bench/network.sh --net private and -p
 # against Podman's networks, bench/images.sh images against Podman and
-# umoci. Each figure is the median of the rounds, with their min-max.
+# umoci, bench/oci.sh mocker-runc against crun and runc. Each figure is
+# the median of the rounds, with their min-max.
 # BENCH_ROUNDS (default 5) sets the rounds; BENCH_OUT the output file.
 # Fields of a helper's output are split on purpose: set -- $(helper).
 # shellcheck disable=SC2046,SC2086
@@ -337,5 +338,6 @@ ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
 bash bench/lifecycle.sh >> "$OUT.new" || say "bench/lifecycle.sh failed"
 bash bench/network.sh >> "$OUT.new" || say "bench/network.sh failed"
 bash bench/images.sh >> "$OUT.new" || say "bench/images.sh failed"
+bash bench/oci.sh >> "$OUT.new" || say "bench/oci.sh failed"
 mv "$OUT.new" "$OUT"
 cat "$OUT"

@@ -37,6 +37,7 @@ run_one() { # RUNTIME NAME
 	: >"$dir/empty"
 	for t in $tests; do
 		n=$(basename "$t" .t)
+		# shellcheck disable=SC2016 # arguments of the inner bash
 		RUNTIME=$rt TMPDIR=$dir/tmp unshare -m bash -c '
 			[ "$(basename "$RUNTIME")" = crun ] &&
 			[ -f /sys/fs/cgroup/unified/cgroup.controllers ] &&
