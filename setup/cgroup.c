@@ -159,6 +159,53 @@ enable_down(const char *root, const char *dir, const char *controller, const cha
 	return 0;
 }
 
+/* OCI memory beyond the limit and blockIO on v2: reservation as
+ * memory.low, swap beyond the limit as memory.swap.max, weight and
+ * throttles in io.weight and io.max; v2 has no swappiness nor OOM switch. */
+static int
+create_v2_oci_memory_io(const struct oci *o, const char *root, const char *dir,
+                        const char **why)
+{
+	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
+	char buf[96], max[32];
+	int i;
+
+	if (o->swappiness >= 0 || o->disable_oom_killer) {
+		*why = "set linux.resources.memory.swappiness or disableOOMKiller: cgroup v2 has "
+		       "no such files";
+		errno = EINVAL;
+		return -1;
+	}
+	if ((o->mem_reservation || o->mem_swap) && enable_down(root, dir, "+memory", why) < 0)
+		return -1;
+	snprintf(buf, sizeof buf, "%lld", (long long)o->mem_reservation);
+	*why = "set memory.low";
+	if (o->mem_reservation && file_write(dir, "memory.low", buf) < 0)
+		return -1;
+	if (o->mem_swap < 0)
+		strcpy(buf, "max");
+	else
+		snprintf(buf, sizeof buf, "%lld", (long long)o->mem_swap - (long long)
+		         (file_read(dir, "memory.max", max, sizeof max) > 0 ? atoll(max) : 0));
+	*why = "set memory.swap.max";
+	if (o->mem_swap && file_write(dir, "memory.swap.max", buf) < 0)
+		return -1;
+	if ((o->blkio_weight || o->nthrottle) && enable_down(root, dir, "+io", why) < 0)
+		return -1;
+	snprintf(buf, sizeof buf, "default %u", o->blkio_weight);
+	*why = "set io.weight";
+	if (o->blkio_weight && file_write(dir, "io.weight", buf) < 0)
+		return -1;
+	for (i = 0; i < o->nthrottle; i++) {
+		snprintf(buf, sizeof buf, "%u:%u %s=%llu", o->throttle[i].major, o->throttle[i].minor,
+		         keys[o->throttle[i].which], (unsigned long long)o->throttle[i].rate);
+		*why = "set io.max";
+		if (file_write(dir, "io.max", buf) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* OCI linux.resources.cpu on v2: shares as cpu.weight (runc's formula),
  * cpus and mems in cpuset; real-time has no v2 file. */
 static int
@@ -200,7 +247,7 @@ create_v2_oci(const struct oci *o, const char *root, const char *dir, const char
 	*why = "set cpuset.mems";
 	if (o->mems && file_write(dir, "cpuset.mems", o->mems) < 0)
 		return -1;
-	return 0;
+	return create_v2_oci_memory_io(o, root, dir, why);
 }
 
 /* cgroup v2: everything in one directory under the root. */
@@ -253,7 +300,7 @@ v1_hierarchy(const char *controller, char *out)
 	static const char *const names[][2] = {
 		{ "memory", "memory" }, { "pids", "pids" }, { "freezer", "freezer" },
 		{ "cpu", "cpu" }, { "cpu", "cpu,cpuacct" }, { "cpu", "cpuacct,cpu" },
-		{ "devices", "devices" }, { "cpuset", "cpuset" },
+		{ "devices", "devices" }, { "cpuset", "cpuset" }, { "blkio", "blkio" },
 	};
 	struct statfs s;
 	size_t i;
@@ -291,6 +338,7 @@ v1_dir(struct cgroup *cg, const char *controller, const char **why)
 	const char *dir;
 
 	*why = controller[0] == 'd' ? "find the devices cgroup controller" :
+	       controller[0] == 'b' ? "find the blkio cgroup controller" :
 	       controller[0] == 'm' ? "find the memory cgroup controller" :
 	       controller[0] == 'p' ? "find the pids cgroup controller" :
 	       controller[0] == 'f' ? "find the freezer cgroup controller" :
@@ -423,6 +471,61 @@ create_v1_oci_cpu(struct cgroup *cg, const struct config *c, const char **why)
 	return 0;
 }
 
+static const char *const throttle_v1[] = { "blkio.throttle.read_bps_device",
+	"blkio.throttle.write_bps_device", "blkio.throttle.read_iops_device",
+	"blkio.throttle.write_iops_device" };
+static const char *const throttle_why[] = { "set blkio.throttle.read_bps_device",
+	"set blkio.throttle.write_bps_device", "set blkio.throttle.read_iops_device",
+	"set blkio.throttle.write_iops_device" };
+
+/* OCI linux.resources.memory beyond the limit, and blockIO (v1). */
+static int
+create_v1_oci_memory_io(struct cgroup *cg, const struct config *c, const char **why)
+{
+	const struct oci *o = c->oci;
+	char buf[64];
+	const char *dir;
+	int i;
+
+	if (!o)
+		return 0;
+	if (o->mem_reservation || o->mem_swap || o->swappiness >= 0 || o->disable_oom_killer) {
+		if (!(dir = v1_dir(cg, "memory", why)))
+			return -1;
+		snprintf(buf, sizeof buf, "%lld", (long long)o->mem_reservation);
+		*why = "set memory.soft_limit_in_bytes";
+		if (o->mem_reservation && file_write(dir, "memory.soft_limit_in_bytes", buf) < 0)
+			return -1;
+		snprintf(buf, sizeof buf, "%lld", (long long)o->mem_swap);
+		*why = "set memory.memsw.limit_in_bytes";
+		if (o->mem_swap && file_write(dir, "memory.memsw.limit_in_bytes", buf) < 0)
+			return -1;
+		snprintf(buf, sizeof buf, "%d", o->swappiness);
+		*why = "set memory.swappiness";
+		if (o->swappiness >= 0 && file_write(dir, "memory.swappiness", buf) < 0)
+			return -1;
+		*why = "set memory.oom_control";
+		if (o->disable_oom_killer && file_write(dir, "memory.oom_control", "1") < 0)
+			return -1;
+	}
+	if (o->blkio_weight || o->nthrottle) {
+		if (!(dir = v1_dir(cg, "blkio", why)))
+			return -1;
+		snprintf(buf, sizeof buf, "%u", o->blkio_weight);
+		*why = "set blkio.weight";
+		if (o->blkio_weight && file_write(dir, "blkio.weight", buf) < 0)
+			return -1;
+		for (i = 0; i < o->nthrottle; i++) {
+			snprintf(buf, sizeof buf, "%u:%u %llu", o->throttle[i].major, o->throttle[i].minor,
+			         (unsigned long long)o->throttle[i].rate);
+			*why = throttle_why[o->throttle[i].which];
+			if (file_write(dir, throttle_v1[o->throttle[i].which], buf) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 create_v1(struct cgroup *cg, const struct config *c, const char **why)
 {
@@ -460,7 +563,7 @@ create_v1(struct cgroup *cg, const struct config *c, const char **why)
 		    file_write(dir, "cpu.cfs_quota_us", buf) < 0)
 			return -1;
 	}
-	if (create_v1_oci_cpu(cg, c, why) < 0)
+	if (create_v1_oci_cpu(cg, c, why) < 0 || create_v1_oci_memory_io(cg, c, why) < 0)
 		return -1;
 	return create_v1_devices(cg, c, why);
 }
@@ -499,7 +602,10 @@ cgroup_create(struct cgroup *cg, const struct config *c, const char **why)
 	/* v1 only (create_v1_devices), and OCI's cpu settings, v1 here */
 	int devices = c->oci && (c->oci->nrules || c->oci->cpu_shares || c->oci->rt_runtime ||
 	                         c->oci->rt_period || c->oci->cpus || c->oci->mems ||
-	                         c->oci->cpu_quota || c->oci->cpu_period);
+	                         c->oci->cpu_quota || c->oci->cpu_period ||
+	                         c->oci->mem_reservation || c->oci->mem_swap ||
+	                         c->oci->swappiness >= 0 || c->oci->disable_oom_killer ||
+	                         c->oci->blkio_weight || c->oci->nthrottle);
 
 	int guard = cg->guard_fd;
 

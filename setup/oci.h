@@ -24,6 +24,7 @@
 #define OCI_MAX_MOUNT_DATA 16
 #define OCI_MAX_JOIN   7    /* namespaces joined by path */
 #define OCI_MAX_IDMAP  16   /* lines of uidMappings, gidMappings */
+#define OCI_MAX_THROTTLE 32 /* linux.resources.blockIO.throttle*Device */
 
 enum oci_cap_set { CAP_BOUNDING, CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE,
                    CAP_AMBIENT, CAP_SETS };
@@ -99,6 +100,15 @@ struct oci {
 	int64_t rt_runtime;
 	uint64_t rt_period;
 	const char *cpus, *mems;
+	/* linux.resources.memory beyond limit (0: not given; swap -1: no
+	 * limit; swappiness -1: not given) and blockIO */
+	int64_t mem_reservation, mem_swap;
+	int swappiness, disable_oom_killer;
+	unsigned blkio_weight;
+	struct { unsigned major, minor; uint64_t rate; int which; } throttle[OCI_MAX_THROTTLE];
+	int nthrottle;             /* which: 0 read bps, 1 write bps, 2 read iops,
+	                            * 3 write iops */
+	const char *domainname;
 	struct oci_hook hooks[HOOK_KINDS][OCI_MAX_HOOKS];
 	int nhooks[HOOK_KINDS];
 	char *annotations;         /* as JSON, for state */

@@ -206,6 +206,7 @@ write_pid_file(const char *file, pid_t pid)
 struct create_opts {
 	const char *bundle, *pid_file, *console_socket;
 	int detach;
+	int preserve_fds;          /* 3 .. 3+N-1 go in, as they are */
 };
 
 /* Makes the container; its process waits for start. Returns its pid. */
@@ -271,6 +272,7 @@ create(const char *id, const struct create_opts *o)
 	if (mkfifo(fifo, 0600) < 0 || (ct.start_fd = open(fifo, O_RDWR | O_CLOEXEC)) < 0)
 		die_errno(EXIT_FAILURE, "cannot make %s", fifo);
 	ct.cg.path = spec.cgroups_path;
+	ct.listen_fds = o->preserve_fds;
 	r = cgroup_create(&ct.cg, &cfg, &why);
 	if (r != 0)
 		die_errno(EXIT_FAILURE, "cannot %s", why ? why : "create the cgroup");
@@ -620,6 +622,7 @@ do_exec(const char *id, const struct create_opts *co, const struct exec_opts *e,
 			die(EXIT_FAILURE, "linux.seccomp: %s", oci_seccomp_error);
 	}
 	x.hand_off = co->detach;
+	x.listen_fds = co->preserve_fds;
 	exec_pid_file = co->pid_file;
 	x.before_go = exec_before_go;
 	return run_container(&x);
@@ -933,9 +936,11 @@ oci_main(int argc, char **argv)
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'F':
-			if (atoi(optarg) != 0)
-				die(EXIT_FAILURE, "--preserve-fds %s: passing descriptors is not "
-				    "supported yet", optarg);
+			if (strspn(optarg, "0123456789") != strlen(optarg) || !*optarg ||
+			    atoi(optarg) > 1000)
+				usage_error("--preserve-fds '%s': a number of descriptors from 3 on",
+				            optarg);
+			co.preserve_fds = atoi(optarg);
 			break;
 		case 'N': case 'K': case 'k': case 'S':
 			break; /* pivot_root, a new keyring: always; nothing to keep */

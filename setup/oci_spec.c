@@ -519,10 +519,43 @@ load_device_rules(json_t *a, struct oci *o)
 }
 
 static void
+load_blkio(json_t *b, struct oci *o)
+{
+	static const char *const known[] = { "weight", "throttleReadBpsDevice",
+		"throttleWriteBpsDevice", "throttleReadIOPSDevice", "throttleWriteIOPSDevice", NULL };
+	static const char *const dev[] = { "major", "minor", "rate", NULL };
+	json_t *v;
+	size_t i;
+	int k;
+
+	only(b, "linux.resources.blockIO", known);
+	if ((v = json_object_get(b, "weight")) && json_integer_value(v) > 0)
+		o->blkio_weight = (unsigned)num(v, "linux.resources.blockIO.weight", 10, 1000);
+	for (k = 1; known[k]; k++) {
+		char where[64];
+		v = json_object_get(b, known[k]);
+		snprintf(where, sizeof where, "linux.resources.blockIO.%s", known[k]);
+		if (v && !json_is_array(v))
+			bad("%s: expected an array", where);
+		for (i = 0; v && i < json_array_size(v); i++) {
+			json_t *d = json_array_get(v, i);
+			if (o->nthrottle == OCI_MAX_THROTTLE)
+				bad("%s: more than %d", where, OCI_MAX_THROTTLE);
+			only(d, where, dev);
+			o->throttle[o->nthrottle].major = (unsigned)num(json_object_get(d, "major"), where, 0, 0xfff);
+			o->throttle[o->nthrottle].minor = (unsigned)num(json_object_get(d, "minor"), where, 0, 0xfffff);
+			o->throttle[o->nthrottle].rate = (uint64_t)num(json_object_get(d, "rate"), where, 0, LLONG_MAX);
+			o->throttle[o->nthrottle++].which = k - 1;
+		}
+	}
+}
+
+static void
 load_resources(json_t *r, struct config *c, struct oci *o)
 {
-	static const char *const known[] = { "devices", "memory", "pids", "cpu", NULL };
-	static const char *const mem[] = { "limit", "swap", "reservation", NULL };
+	static const char *const known[] = { "devices", "memory", "pids", "cpu", "blockIO", NULL };
+	static const char *const mem[] = { "limit", "swap", "reservation", "swappiness",
+		"disableOOMKiller", NULL };
 	static const char *const cpu[] = { "quota", "period", "shares", "realtimeRuntime",
 		"realtimePeriod", "cpus", "mems", NULL };
 	json_t *v, *w;
@@ -534,13 +567,20 @@ load_resources(json_t *r, struct config *c, struct oci *o)
 		only(v, "linux.resources.memory", mem);
 		if ((w = json_object_get(v, "limit")) && json_integer_value(w) > 0)
 			c->memory = (uint64_t)num(w, "linux.resources.memory.limit", 1, LLONG_MAX);
-		if ((w = json_object_get(v, "swap")) && json_integer_value(w) > 0 &&
-		    (uint64_t)json_integer_value(w) != c->memory)
-			bad("linux.resources.memory.swap: only no swap (equal to the limit) is "
-			    "supported");
+		if ((w = json_object_get(v, "swap")) && json_integer_value(w) != 0)
+			o->mem_swap = num(w, "linux.resources.memory.swap", -1, LLONG_MAX);
+		if (o->mem_swap > 0 && (!c->memory || (uint64_t)o->mem_swap < c->memory))
+			bad("linux.resources.memory.swap: memory and swap together, at least the "
+			    "limit (which it needs)");
 		if ((w = json_object_get(v, "reservation")) && json_integer_value(w) > 0)
-			bad("linux.resources.memory.reservation: not supported yet");
+			o->mem_reservation = num(w, "linux.resources.memory.reservation", 1, LLONG_MAX);
+		if ((w = json_object_get(v, "swappiness")) && !json_is_null(w))
+			o->swappiness = (int)num(w, "linux.resources.memory.swappiness", 0, 100);
+		if ((w = json_object_get(v, "disableOOMKiller")))
+			o->disable_oom_killer = boolean(w, "linux.resources.memory.disableOOMKiller");
 	}
+	if ((v = json_object_get(r, "blockIO")))
+		load_blkio(v, o);
 	if ((v = json_object_get(r, "pids"))) {
 		static const char *const pids[] = { "limit", NULL };
 		only(v, "linux.resources.pids", pids);
@@ -724,6 +764,7 @@ oci_spec_load(const char *bundle, struct config *c, struct oci *o)
 	if (strncmp(version, "1.", 2) != 0)
 		bad("ociVersion: '%s': mocker supports 1.x", version);
 	o->umask = -1;
+	o->swappiness = -1;
 	c->seccomp = 0;
 	c->no_init = 1;
 	c->stop_signal = 15;
@@ -761,8 +802,16 @@ oci_spec_load(const char *bundle, struct config *c, struct oci *o)
 		if (*c->hostname && !hostname_valid(c->hostname))
 			bad("hostname: '%s' is not a valid host name", c->hostname);
 	}
-	if ((v = json_object_get(j, "domainname")) && *str(v, "domainname"))
-		bad("domainname: not supported yet");
+	if ((v = json_object_get(j, "domainname")) && *str(v, "domainname")) {
+		int k, uts = (o->ns_new & CLONE_NEWUTS) != 0;
+		for (k = 0; k < o->njoin; k++)
+			uts |= o->join[k].type == CLONE_NEWUTS;
+		if (!uts)
+			bad("domainname: setting it needs a UTS namespace in linux.namespaces");
+		o->domainname = json_string_value(v);
+		if (strlen(o->domainname) > 64)
+			bad("domainname: longer than 64 bytes");
+	}
 	if ((v = json_object_get(j, "mounts")))
 		load_mounts(v, o);
 	if ((v = json_object_get(j, "hooks")))
@@ -799,6 +848,7 @@ oci_process_load(const char *file, int whole, struct config *c, struct oci *o)
 	if (whole && !(j = json_object_get(j, "process")))
 		die(EXIT_FAILURE, "%s: no process", file);
 	o->umask = -1;
+	o->swappiness = -1;
 	c->no_init = 1;
 	c->stop_signal = 15;
 	load_process(j, c, o);

@@ -170,6 +170,11 @@ int
 step_hostname(struct container *ct, const char **why)
 {
 	*why = ct->hostname;
+	if (ct->c->oci && ct->c->oci->domainname &&
+	    setdomainname(ct->c->oci->domainname, strlen(ct->c->oci->domainname)) < 0) {
+		*why = ct->c->oci->domainname;
+		return -1;
+	}
 	if (ct->c->oci && !ct->hostname[0]) /* none given: the UTS namespace's own */
 		return 0;
 	return sethostname(ct->hostname, strlen(ct->hostname));
