@@ -102,8 +102,17 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 				return NULL;
 			*slash = '/';
 		}
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return NULL;
+		if (mkdir(dir, 0755) < 0) {
+			/* an existing one, empty (as runc): never one with
+			 * processes of others, which delete would kill */
+			char procs[16];
+			if (errno != EEXIST)
+				return NULL;
+			if (file_read(dir, "cgroup.procs", procs, sizeof procs) != 0) {
+				errno = EBUSY;
+				return NULL;
+			}
+		}
 		cg->ndirs++;
 		return dir;
 	}

@@ -48,6 +48,7 @@
 #include "monitor_exec.h"
 #include "oci.h"
 #include "run.h"
+#include "selfseal.h"
 #include "terminal.h"
 #include "seccomp_filter.h"
 
@@ -234,10 +235,8 @@ static void
 find_host_init(struct container *ct)
 {
 	char self[PATH_MAX], *dir;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
-	if (n > 0) {
-		self[n] = 0;
+	if (self_path(self, sizeof self) == 0) {
 		dir = dirname(self);
 		snprintf(ct->init_host, sizeof ct->init_host, "%s/mocker-init", dir);
 		if (access(ct->init_host, X_OK) == 0)
@@ -587,6 +586,9 @@ main(int argc, char **argv)
 		if (strcmp(cmd, "_ended") == 0)
 			return cmd_ended(argc, argv);
 		if (strcmp(cmd, "exec") == 0) {
+			/* into namespaces with the container's processes in
+			 * them: from a sealed copy (selfseal.h) */
+			self_seal(mocker_argv);
 			/* as run: signals held for the container */
 			syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all_signals, NULL, 8);
 			return cmd_exec(argc, argv, &ct, &cfg);

@@ -676,6 +676,48 @@ load_idmap(json_t *a, const char *where, void *out, int *n)
 	}
 }
 
+/* Whether the container has a namespace of type of its own (new, or
+ * joined by path). */
+static int
+has_ns(const struct config *c, const struct oci *o, unsigned long type)
+{
+	int j;
+
+	if (type == CLONE_NEWNET && c->net_ns)
+		return 1;
+	for (j = 0; j < o->njoin; j++)
+		if (o->join[j].type == type)
+			return 1;
+	return (o->ns_new & type) != 0;
+}
+
+/* A sysctl the kernel keeps per namespace, of one the container has (as
+ * runc checks): any other would be written for the whole host. */
+static void
+sysctl_namespaced(const char *key, const struct config *c, const struct oci *o)
+{
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+		"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+		"kernel.shm_rmid_forced", NULL };
+	int i;
+
+	for (i = 0; ipc[i]; i++)
+		if (strcmp(key, ipc[i]) == 0)
+			break;
+	if (ipc[i] || strncmp(key, "fs.mqueue.", 10) == 0) {
+		if (!has_ns(c, o, CLONE_NEWIPC))
+			bad("linux.sysctl: '%s' needs an IPC namespace in linux.namespaces", key);
+	} else if (strncmp(key, "net.", 4) == 0) {
+		if (!has_ns(c, o, CLONE_NEWNET))
+			bad("linux.sysctl: '%s' needs a network namespace in linux.namespaces", key);
+	} else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0) {
+		if (!has_ns(c, o, CLONE_NEWUTS))
+			bad("linux.sysctl: '%s' needs a UTS namespace in linux.namespaces", key);
+	} else {
+		bad("linux.sysctl: '%s' is not kept per namespace: it would be the host's", key);
+	}
+}
+
 static void
 load_linux(json_t *l, struct config *c, struct oci *o)
 {
@@ -701,6 +743,8 @@ load_linux(json_t *l, struct config *c, struct oci *o)
 	if ((v = json_object_get(l, "cgroupsPath")) &&
 	    *(o->cgroups_path = str(v, "linux.cgroupsPath")) == 0)
 		o->cgroups_path = NULL;
+	if (o->cgroups_path && strspn(o->cgroups_path, "/") == strlen(o->cgroups_path))
+		bad("linux.cgroupsPath: '%s' is a hierarchy's root, not a container's", o->cgroups_path);
 	if (o->cgroups_path && (strstr(o->cgroups_path, "..") || strchr(o->cgroups_path, ':')))
 		bad("linux.cgroupsPath: '%s': a path with '..' or a systemd slice:prefix:name "
 		    "is not supported", o->cgroups_path);
@@ -716,6 +760,7 @@ load_linux(json_t *l, struct config *c, struct oci *o)
 				bad("linux.sysctl: more than %d", OCI_MAX_SYSCTL);
 			if (strstr(key, "..") || strchr(key, '/') || !*key)
 				bad("linux.sysctl: '%s' is not a sysctl name", key);
+			sysctl_namespaced(key, c, o);
 			o->sysctl[o->nsysctl][0] = key;
 			o->sysctl[o->nsysctl++][1] = str(val, "linux.sysctl");
 		}

@@ -26,8 +26,9 @@
 #include "resolve.h"
 #include "steps.h"
 
-/* linux.sysctl, through the /proc we mounted: in the container's own
- * network and IPC namespaces (which the kernel confines them to). */
+/* linux.sysctl, through the /proc we mounted: only those the kernel keeps
+ * per network, IPC or UTS namespace, of namespaces the container has
+ * (oci_spec.c checks), written from inside them. */
 int
 step_oci_sysctl(struct container *ct, const char **why)
 {
@@ -179,68 +180,73 @@ copy_tree(int from, int to, int depth)
 /*
  * A "cgroup" mount: on a cgroup v2 host a cgroup2 filesystem (the
  * container's own cgroup as its root in a cgroup namespace); on a v1 or
- * hybrid host, as runc, a tmpfs with each hierarchy's directory of the
- * container's bound in it (its own cgroup, not the host's tree), made
- * read-only when asked. The host's /proc/self/cgroup is read before
- * pivot_root: the directories are the host's.
+ * hybrid host, as runc, a tmpfs with a directory for each of the host's
+ * hierarchies, and in those where the launcher made the container's
+ * cgroup (ct->cg: host paths it made, nothing read from the container's
+ * side) that directory bound, nothing above it. The others stay empty
+ * mount points (a config may bind something there, as Podman does).
  */
 static int
-mount_cgroups(int target, const struct oci_mount *m, const char **why)
+mount_cgroups(const struct container *ct, int target, const struct oci_mount *m,
+              const char **why)
 {
 	static const char *const tmpfs_opts[] = { "source=cgroup", "mode=755", NULL };
-	char buf[4096], host[PATH_MAX], *line, *save = NULL;
+	const size_t root = sizeof "/sys/fs/cgroup/" - 1;
 	struct statfs sfs;
-	int fd, dir;
+	struct dirent *e;
+	DIR *hosts;
+	int fd, dir = -1, i;
 
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == 0x63677270 /* cgroup2 */)
 		return mount_new_at("cgroup2", m->data, m->attr, target);
-	*why = "/proc/self/cgroup";
-	if (file_read(NULL, "/proc/self/cgroup", buf, sizeof buf) <= 0)
-		return -1;
 	*why = m->dest;
 	if ((fd = mount_new_at("tmpfs", tmpfs_opts, m->attr & ~MA_RDONLY, target)) < 0)
 		return -1;
-	if ((dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if ((dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    !(hosts = opendir("/sys/fs/cgroup")))
 		goto fail;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *name;
-		int point, bound;
-		if (!c2)
+	while ((e = readdir(hosts))) {
+		char target_link[256];
+		ssize_t n;
+		if (e->d_name[0] == '.')
 			continue;
-		*c2 = 0;
-		name = c1 + 1;
-		if (strncmp(name, "name=", 5) == 0)
-			name += 5;
-		else if (!*name)
-			name = "unified";
-		snprintf(host, sizeof host, "/sys/fs/cgroup/%s%s", name, c2 + 1);
-		if (access(host, F_OK) < 0)
-			continue; /* a hierarchy not mounted where they are */
-		if (mkdirat(dir, name, 0755) < 0 ||
-		    (point = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-			goto fail_dir;
-		bound = bind_new_at(AT_FDCWD, host, point, m->attr | MA_NOSUID | MA_NODEV |
-		                    MA_NOEXEC, 0);
+		n = readlinkat(dirfd(hosts), e->d_name, target_link, sizeof target_link - 1);
+		if (n > 0) { /* cpu -> cpu,cpuacct */
+			target_link[n] = 0;
+			if (!strchr(target_link, '/') && symlinkat(target_link, dir, e->d_name) < 0)
+				break;
+		} else if (e->d_type == DT_DIR && mkdirat(dir, e->d_name, 0755) < 0) {
+			break;
+		}
+	}
+	closedir(hosts);
+	if (e)
+		goto fail;
+	for (i = 0; i < ct->cg.ndirs; i++) {
+		const char *d = ct->cg.dirs[i], *slash;
+		char name[256];
+		int point, bound;
+		if (strncmp(d, "/sys/fs/cgroup/", root) != 0 || !(slash = strchr(d + root, '/')) ||
+		    (size_t)(slash - d - root) >= sizeof name)
+			continue;
+		memcpy(name, d + root, (size_t)(slash - d - root));
+		name[slash - d - root] = 0;
+		if ((point = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			goto fail;
+		bound = bind_new_at(AT_FDCWD, d, point, m->attr | MA_NOSUID | MA_NODEV | MA_NOEXEC, 0);
 		close_keep_errno(point);
 		if (bound < 0)
-			goto fail_dir;
+			goto fail;
 		close(bound);
-		/* cpu,cpuacct: "cpu" and "cpuacct" lead there too */
-		if (strchr(name, ',')) {
-			char parts[256], *part, *rest = NULL;
-			snprintf(parts, sizeof parts, "%s", name);
-			for (part = strtok_r(parts, ",", &rest); part; part = strtok_r(NULL, ",", &rest))
-				if (symlinkat(name, dir, part) < 0 && errno != EEXIST)
-					goto fail_dir;
-		}
 	}
 	close(dir);
 	if ((m->attr & MA_RDONLY) && tree_set(fd, MA_RDONLY, 0) < 0)
-		goto fail;
+		goto fail_fd;
 	return fd;
-fail_dir:
-	close_keep_errno(dir);
 fail:
+	if (dir >= 0)
+		close_keep_errno(dir);
+fail_fd:
 	close_keep_errno(fd);
 	return -1;
 }
@@ -280,7 +286,7 @@ step_oci_mounts(struct container *ct, const char **why)
 			if (target < 0)
 				fd = -1;
 			else if (strcmp(m->type, "cgroup") == 0)
-				fd = mount_cgroups(target, m, why);
+				fd = mount_cgroups(ct, target, m, why);
 			else
 				fd = mount_new_at(m->type, m->data, m->attr, target);
 			if (below >= 0) {

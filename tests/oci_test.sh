@@ -267,6 +267,51 @@ sub" "$out"
 	assert_gone v2
 }
 
+# A cgroup mount, read-write: the container sees its own cgroups only, never
+# a hierarchy's root above them (it could move itself out of its devices
+# cgroup there, and open the host's disks).
+test_attack_cgroup_mount_shows_only_its_own() {
+	local b out
+	b=$(bundle cgmount '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+			options: ["nosuid", "noexec", "nodev"]}]
+		| .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]
+		| .process.capabilities.effective += ["CAP_MKNOD"]
+		| .process.args = ["sh", "-c", "ls /sys/fs/cgroup/memory | wc -l; grep -c . /sys/fs/cgroup/unified/cgroup.procs;
+			echo $$ > /sys/fs/cgroup/devices/cgroup.procs; mknod /tmp/disk b 254 0 2>&1 | grep -c \"not permitted\""]')
+	# the control: the host's root of that hierarchy is there to be reached
+	assertTrue "the host's memory root" "[ -f /sys/fs/cgroup/memory/cgroup.procs ]"
+	out=$(rt run --bundle "$b" g1 </dev/null 2>&1)
+	# nothing of the host's memory root; its own two processes; no disk
+	assertEquals "its own cgroups: $out" "0
+2
+1" "$out"
+	assert_gone g1
+}
+
+# A container with CAP_SYS_PTRACE sees the process of another container
+# that shares its PID namespace wait for start (as a Pod's do), and of an
+# exec: what /proc/PID/exe gives it must be a sealed copy, never the host's
+# mocker, which it could write once nothing runs it (CVE-2019-5736).
+test_attack_exe_of_a_waiting_process_is_sealed() {
+	local a b apid bpid nspid out sum
+	sum=$(md5sum < "$MOCKER")
+	a=$(bundle ptA '.process.args = ["sleep", "100"]
+		| .process.capabilities.bounding += ["CAP_SYS_PTRACE"] | .process.capabilities.permitted += ["CAP_SYS_PTRACE"]
+		| .process.capabilities.effective += ["CAP_SYS_PTRACE"]')
+	rt run -d --bundle "$a" --pid-file "$T/apid" pa </dev/null || fail "run A"
+	apid=$(cat "$T/apid")
+	b=$(bundle ptB '.process.args = ["true"] | .linux.namespaces |= map(if .type == "pid" then .path = "/proc/'"$apid"'/ns/pid" else . end)')
+	rt create --bundle "$b" --pid-file "$T/bpid" pb </dev/null || fail "create B"
+	bpid=$(cat "$T/bpid")
+	nspid=$(awk '/^NSpid:/ {print $NF}' "/proc/$bpid/status")
+	out=$(rt exec pa sh -c "readlink /proc/$nspid/exe; echo x >> /proc/$nspid/exe && echo written" \
+		</dev/null 2>/dev/null)
+	assertEquals "what the other container reaches" "/memfd:mocker (deleted)" "$out"
+	assertEquals "the host's mocker untouched" "$sum" "$(md5sum < "$MOCKER")"
+	rt delete --force pb
+	rt delete --force pa
+}
+
 # --- the real callers ----------------------------------------------------------------
 
 podman_() {

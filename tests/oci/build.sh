@@ -6,13 +6,14 @@
 # those files); no file of runtime-tools is changed.
 # usage: build.sh SRC.tar.gz DIR
 set -eu
-src=$1 dir=$2
+src=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+mkdir -p "$2"
+dir=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 [ -x "$dir/validation/default/default.t" ] && [ -x "$dir/runtimetest" ] && exit 0
 command -v go >/dev/null || apt-get install -y golang-go >/dev/null
 goroot=$(go env GOROOT)
-rm -rf "$dir"
-mkdir -p "$dir"
+rm -rf "${dir:?}"/* "$dir/.goroot" "$dir/.gocache"
 tar xzf "$src" -C "$dir"
 g=$dir/.goroot
 mkdir -p "$g/src"
