@@ -49,7 +49,7 @@ static const char usage[] =
 "  run [-b BUNDLE] [-d] [--pid-file F] ID   create and start (and wait)\n"
 "  state ID                      its state, as JSON\n"
 "  kill [-a] ID [SIGNAL]         a signal to it (TERM; -a: all its processes)\n"
-"  exec [-d] [-t] [--pid-file F] [--console-socket S] (-p PROCESS.json | ID CMD...)\n"
+"  exec [-d] [-t] [--pid-file F] [--console-socket S] ID (CMD... | -p PROCESS.json)\n"
 "  delete [-f] ID                forget a stopped one (-f: kill it first)\n"
 "  list [-q] [-f json] | ps [-f json] ID | pause ID | resume ID\n"
 "  features | spec [-b BUNDLE] | --version\n"
