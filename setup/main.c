@@ -77,6 +77,7 @@ static const char usage[] =
 "--root DIR (MOCKER_ROOT): where containers' state is kept (/run/mocker for\n"
 "root). --storage DIR (MOCKER_STORAGE): the image store (/var/lib/mocker for\n"
 "root, else $XDG_DATA_HOME/mocker). See mocker run --help, and mocker(1).\n"
+"As mocker-runc: runc's command line, an OCI runtime (mocker-runc --help).\n"
 "MIT license.\n";
 
 /* mocker [--root DIR] [--storage DIR] COMMAND: the index of COMMAND. */

@@ -371,9 +371,10 @@ delete(const char *id, int force)
 	char *state;
 
 	load(&s, id);
-	/* a created one goes without --force, as with runc: nothing of it ran */
+	/* the spec: deleting one that is not stopped is an error, with no
+	 * effect (runc deletes a created one); --force kills it first */
 	if (strcmp(s.status, "stopped") != 0 && strcmp(s.status, "creating") != 0) {
-		if (!force && strcmp(s.status, "created") != 0)
+		if (!force)
 			die(EXIT_FAILURE, "cannot delete container '%s': it is %s (stop it, or "
 			    "delete --force)", id, s.status);
 		kill_all(&s);
