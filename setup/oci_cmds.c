@@ -337,7 +337,7 @@ start(const char *id)
 	wait_for_exec(&s);
 	unlink(fifo);
 	if (s.hooks) {
-		struct oci o = { 0 };
+		static struct oci o; /* the hooks' vectors live as long as we do */
 		oci_hooks_from(s.hooks, &o);
 		state = oci_state_json(&s, "running");
 		oci_hooks_warn(o.hooks[HOOK_POSTSTART], o.nhooks[HOOK_POSTSTART], "poststart", state);
@@ -380,7 +380,7 @@ delete(const char *id, int force)
 		kill_all(&s);
 	}
 	if (s.hooks) {
-		struct oci o = { 0 };
+		static struct oci o; /* the hooks' vectors live as long as we do */
 		oci_hooks_from(s.hooks, &o);
 		state = oci_state_json(&s, "stopped");
 		oci_hooks_warn(o.hooks[HOOK_POSTSTOP], o.nhooks[HOOK_POSTSTOP], "poststop", state);
@@ -760,44 +760,58 @@ version(void)
 static int
 global_options(int argc, char **argv)
 {
-	int i = 1;
+	enum { ROOT, LOG, LOG_FORMAT, CRIU, ROOTLESS, DEBUG, SYSTEMD_CGROUP };
+	static const struct { const char *name; int arg; } globals[] = {
+		[ROOT] = { "--root", 1 }, [LOG] = { "--log", 1 }, [LOG_FORMAT] = { "--log-format", 1 },
+		[CRIU] = { "--criu", 1 }, [ROOTLESS] = { "--rootless", 1 }, [DEBUG] = { "--debug", 0 },
+		[SYSTEMD_CGROUP] = { "--systemd-cgroup", 0 },
+	};
+	int i = 1, k;
 
 	while (i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) {
-		char *a = argv[i], *eq = strchr(a, '=');
-		const char *v = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i], *eq = strchr(a, '='), *v = "";
 		size_t n = eq ? (size_t)(eq - a) : strlen(a);
-		int takes = strncmp(a, "--root", n) == 0 || strncmp(a, "--log", n) == 0 ||
-		            strncmp(a, "--log-format", n) == 0 || strncmp(a, "--criu", n) == 0 ||
-		            strncmp(a, "--rootless", n) == 0;
 		if (strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0)
 			break;
-		if (takes && !v)
-			usage_error("option '%s' needs a value", a);
-		if (n == 6 && strncmp(a, "--root", 6) == 0) {
+		for (k = 0; k < (int)(sizeof globals / sizeof globals[0]); k++)
+			if (strlen(globals[k].name) == n && strncmp(a, globals[k].name, n) == 0)
+				break;
+		if (k == (int)(sizeof globals / sizeof globals[0]))
+			usage_error("unknown option '%s'", a);
+		if (globals[k].arg) {
+			if (!eq && i + 1 >= argc)
+				usage_error("option '%s' needs a value", a);
+			v = eq ? eq + 1 : argv[i + 1];
+		}
+		switch (k) {
+		case ROOT:
 			oci_root = v;
-		} else if (n == 5 && strncmp(a, "--log", 5) == 0) {
+			break;
+		case LOG:
 			if ((log_fd = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
 				die_errno(EXIT_FAILURE, "--log '%s'", v);
-		} else if (n == 12 && strncmp(a, "--log-format", 12) == 0) {
+			break;
+		case LOG_FORMAT:
 			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
 				usage_error("--log-format '%s': text or json", v);
 			log_json = strcmp(v, "json") == 0;
-		} else if (strcmp(a, "--debug") == 0) {
-			debug = log_verbose = 1;
-		} else if (strcmp(a, "--systemd-cgroup") == 0) {
-			die(EXIT_FAILURE, "--systemd-cgroup: systemd's cgroup driver is not supported "
-			    "(use cgroupfs: podman --cgroup-manager cgroupfs, containerd "
-			    "SystemdCgroup = false)");
-		} else if (n == 10 && strncmp(a, "--rootless", 10) == 0) {
+			break;
+		case ROOTLESS:
 			if (strcmp(v, "false") != 0 && strcmp(v, "auto") != 0)
 				die(EXIT_FAILURE, "--rootless %s: rootless OCI containers are not "
 				    "supported yet", v);
-		} else if (n == 6 && strncmp(a, "--criu", 6) == 0) {
-			/* checkpoints are not supported: the path is not needed */
-		} else {
-			usage_error("unknown option '%s'", a);
+			break;
+		case DEBUG:
+			debug = log_verbose = 1;
+			break;
+		case SYSTEMD_CGROUP:
+			die(EXIT_FAILURE, "--systemd-cgroup: systemd's cgroup driver is not supported "
+			    "(use cgroupfs: podman --cgroup-manager cgroupfs, containerd "
+			    "SystemdCgroup = false)");
+		default: /* --criu: checkpoints are not supported, its path unused */
+			break;
 		}
-		i += eq || !takes ? 1 : 2;
+		i += eq || !globals[k].arg ? 1 : 2;
 	}
 	return i;
 }

@@ -229,6 +229,7 @@ load_process(json_t *p, struct config *c, struct oci *o)
 				bad("process.env: more than %d", MAX_ENV);
 			c->env[c->nenv++] = env[i];
 		}
+		free(env); /* the strings are the JSON's */
 	}
 	c->workdir = str(json_object_get(p, "cwd"), "process.cwd");
 	if (c->workdir[0] != '/')
@@ -610,6 +611,10 @@ load_resources(json_t *r, struct config *c, struct oci *o)
 	}
 }
 
+/* gcc -fanalyzer loses the vectors stored through o->hooks[k][n] and takes
+ * them for leaked: they live as long as the launcher, as the config does. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 static void
 load_hooks(json_t *h, struct oci *o)
 {
@@ -629,8 +634,11 @@ load_hooks(json_t *h, struct oci *o)
 		if (!json_is_array(a) || json_array_size(a) > OCI_MAX_HOOKS)
 			bad("hooks.%s: expected an array of at most %d", kinds[k], OCI_MAX_HOOKS);
 		for (i = 0; i < json_array_size(a); i++) {
-			struct oci_hook *hk = &o->hooks[k][o->nhooks[k]++];
+			struct oci_hook *hk;
 			json_t *one = json_array_get(a, i);
+			if (o->nhooks[k] >= OCI_MAX_HOOKS)
+				bad("hooks.%s: more than %d", kinds[k], OCI_MAX_HOOKS);
+			hk = &o->hooks[k][o->nhooks[k]++];
 			snprintf(where, sizeof where, "hooks.%s[%zu]", kinds[k], i);
 			only(one, where, known);
 			hk->path = str(json_object_get(one, "path"), where);
@@ -643,6 +651,7 @@ load_hooks(json_t *h, struct oci *o)
 		}
 	}
 }
+#pragma GCC diagnostic pop
 
 static void
 load_paths(json_t *a, const char *where, const char **out, int *n)
