@@ -431,39 +431,40 @@ cpuset_inherit(const char *hier, const char *dir)
 	}
 }
 
+/* Writes n to dir/file unless it is 0 (not given); 0, or -1 with *why
+ * "set FILE". */
+static int
+set_num(const char *dir, const char *file, long long n, const char **why)
+{
+	static char what[64];
+	char buf[32];
+
+	if (!n)
+		return 0;
+	snprintf(what, sizeof what, "set %s", file);
+	*why = what;
+	snprintf(buf, sizeof buf, "%lld", n);
+	return file_write(dir, file, buf);
+}
+
 /* OCI linux.resources.cpu: shares, real-time runtime and period (cpu
  * controller), cpus and mems (cpuset). */
 static int
 create_v1_oci_cpu(struct cgroup *cg, const struct config *c, const char **why)
 {
 	const struct oci *o = c->oci;
-	char buf[64], hier[PATH_MAX];
+	char hier[PATH_MAX];
 	const char *dir;
 
 	if (!o)
 		return 0;
 	if (o->cpu_shares || o->rt_runtime || o->rt_period || o->cpu_quota || o->cpu_period) {
-		if (!(dir = v1_dir(cg, "cpu", why)))
-			return -1;
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->cpu_period);
-		*why = "set cpu.cfs_period_us";
-		if (o->cpu_period && file_write(dir, "cpu.cfs_period_us", buf) < 0)
-			return -1;
-		snprintf(buf, sizeof buf, "%lld", (long long)o->cpu_quota);
-		*why = "set cpu.cfs_quota_us";
-		if (o->cpu_quota && file_write(dir, "cpu.cfs_quota_us", buf) < 0)
-			return -1;
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->cpu_shares);
-		*why = "set cpu.shares";
-		if (o->cpu_shares && file_write(dir, "cpu.shares", buf) < 0)
-			return -1;
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->rt_period);
-		*why = "set cpu.rt_period_us";
-		if (o->rt_period && file_write(dir, "cpu.rt_period_us", buf) < 0)
-			return -1;
-		snprintf(buf, sizeof buf, "%lld", (long long)o->rt_runtime);
-		*why = "set cpu.rt_runtime_us";
-		if (o->rt_runtime && file_write(dir, "cpu.rt_runtime_us", buf) < 0)
+		if (!(dir = v1_dir(cg, "cpu", why)) ||
+		    set_num(dir, "cpu.cfs_period_us", (long long)o->cpu_period, why) < 0 ||
+		    set_num(dir, "cpu.cfs_quota_us", o->cpu_quota, why) < 0 ||
+		    set_num(dir, "cpu.shares", (long long)o->cpu_shares, why) < 0 ||
+		    set_num(dir, "cpu.rt_period_us", (long long)o->rt_period, why) < 0 ||
+		    set_num(dir, "cpu.rt_runtime_us", o->rt_runtime, why) < 0)
 			return -1;
 	}
 	if (o->cpus || o->mems) {
@@ -499,15 +500,9 @@ create_v1_oci_memory_io(struct cgroup *cg, const struct config *c, const char **
 	if (!o)
 		return 0;
 	if (o->mem_reservation || o->mem_swap || o->swappiness >= 0 || o->disable_oom_killer) {
-		if (!(dir = v1_dir(cg, "memory", why)))
-			return -1;
-		snprintf(buf, sizeof buf, "%lld", (long long)o->mem_reservation);
-		*why = "set memory.soft_limit_in_bytes";
-		if (o->mem_reservation && file_write(dir, "memory.soft_limit_in_bytes", buf) < 0)
-			return -1;
-		snprintf(buf, sizeof buf, "%lld", (long long)o->mem_swap);
-		*why = "set memory.memsw.limit_in_bytes";
-		if (o->mem_swap && file_write(dir, "memory.memsw.limit_in_bytes", buf) < 0)
+		if (!(dir = v1_dir(cg, "memory", why)) ||
+		    set_num(dir, "memory.soft_limit_in_bytes", o->mem_reservation, why) < 0 ||
+		    set_num(dir, "memory.memsw.limit_in_bytes", o->mem_swap, why) < 0)
 			return -1;
 		snprintf(buf, sizeof buf, "%d", o->swappiness);
 		*why = "set memory.swappiness";
@@ -518,11 +513,8 @@ create_v1_oci_memory_io(struct cgroup *cg, const struct config *c, const char **
 			return -1;
 	}
 	if (o->blkio_weight || o->nthrottle) {
-		if (!(dir = v1_dir(cg, "blkio", why)))
-			return -1;
-		snprintf(buf, sizeof buf, "%u", o->blkio_weight);
-		*why = "set blkio.weight";
-		if (o->blkio_weight && file_write(dir, "blkio.weight", buf) < 0)
+		if (!(dir = v1_dir(cg, "blkio", why)) ||
+		    set_num(dir, "blkio.weight", o->blkio_weight, why) < 0)
 			return -1;
 		for (i = 0; i < o->nthrottle; i++) {
 			snprintf(buf, sizeof buf, "%u:%u %llu", o->throttle[i].major, o->throttle[i].minor,

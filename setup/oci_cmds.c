@@ -290,6 +290,23 @@ create(const char *id, const struct create_opts *o)
 
 /* ---- start ---- */
 
+/* The config's poststart or poststop hooks, as create kept them, with the
+ * state (status as given) on their stdin: a failure is a warning. */
+static void
+kept_hooks(const struct oci_state *s, enum oci_hook_kind kind, const char *status)
+{
+	static struct oci o; /* the hooks' vectors live as long as we do */
+	char *state;
+
+	if (!s->hooks)
+		return;
+	oci_hooks_from(s->hooks, &o);
+	state = oci_state_json(s, status);
+	oci_hooks_warn(o.hooks[kind], o.nhooks[kind], kind == HOOK_POSTSTART ? "poststart" :
+	               "poststop", state);
+	free(state);
+}
+
 /* Until the container's process has executed the program of its config
  * (the spec's "running"): it is no longer mocker (waiting for start) nor
  * our init's sealed copy on its way to exec it (unless that copy is
@@ -320,7 +337,7 @@ static int
 start(const char *id)
 {
 	struct oci_state s;
-	char fifo[PATH_MAX + 16], *state;
+	char fifo[PATH_MAX + 16];
 	int fd;
 
 	load(&s, id);
@@ -336,13 +353,7 @@ start(const char *id)
 	close(fd);
 	wait_for_exec(&s);
 	unlink(fifo);
-	if (s.hooks) {
-		static struct oci o; /* the hooks' vectors live as long as we do */
-		oci_hooks_from(s.hooks, &o);
-		state = oci_state_json(&s, "running");
-		oci_hooks_warn(o.hooks[HOOK_POSTSTART], o.nhooks[HOOK_POSTSTART], "poststart", state);
-		free(state);
-	}
+	kept_hooks(&s, HOOK_POSTSTART, "running");
 	return 0;
 }
 
@@ -368,7 +379,6 @@ static int
 delete(const char *id, int force)
 {
 	struct oci_state s;
-	char *state;
 
 	load(&s, id);
 	/* the spec: deleting one that is not stopped is an error, with no
@@ -379,13 +389,7 @@ delete(const char *id, int force)
 			    "delete --force)", id, s.status);
 		kill_all(&s);
 	}
-	if (s.hooks) {
-		static struct oci o; /* the hooks' vectors live as long as we do */
-		oci_hooks_from(s.hooks, &o);
-		state = oci_state_json(&s, "stopped");
-		oci_hooks_warn(o.hooks[HOOK_POSTSTOP], o.nhooks[HOOK_POSTSTOP], "poststop", state);
-		free(state);
-	}
+	kept_hooks(&s, HOOK_POSTSTOP, "stopped");
 	if (s.cg.ndirs && cgroup_remove_dirs(&s.cg, 2000) > 0)
 		warnx_("a cgroup of container '%s' is still busy: left behind", id);
 	oci_state_remove(&s);

@@ -80,7 +80,6 @@ static const struct step {
 	{ "set the umask",                              step_oci_umask,            BOTH },
 	{ "find the command",                           step_find_command,         BOTH },
 	{ "set resource limits",                        step_ulimits,              BOTH },
-	{ "wait for start",                             step_wait_for_start,       BOTH },
 	/* The filter goes on while we are still root with every capability:
 	 * without no_new_privs, loading it needs CAP_SYS_ADMIN. What follows
 	 * (setresuid, capset, prctl, close_range, execve) it allows. */
@@ -90,6 +89,9 @@ static const struct step {
 	{ "switch user",                                step_user,                 BOTH },
 	{ "set capabilities",                           step_caps,                 BOTH },
 	{ "close descriptors",                          step_close_fds,            BOTH },
+	/* OCI create: everything that can fail is done, and create can say
+	 * so; only the filter and the init's exec wait for start */
+	{ "wait for start",                             step_wait_for_start,       BOTH },
 	{ "load the config's seccomp filter",           step_seccomp_late,         BOTH },
 };
 

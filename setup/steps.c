@@ -397,5 +397,6 @@ step_close_inherited_fds(struct container *ct, const char **why)
 int
 step_close_fds(struct container *ct, const char **why)
 {
-	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd, -1);
+	return close_all_but(3U + (unsigned)ct->listen_fds, ct->sync_fd, ct->init_memfd,
+	                     ct->start_fd);
 }

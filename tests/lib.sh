@@ -299,6 +299,29 @@ idle_poll_re() {
 	esac
 }
 
+# A containerd of the suite's own (root, state and sockets under $T/cd, in
+# a mount namespace of its own), for ctr --address "$T/cd/sock"; its log in
+# $T/cd/log. bg records it: tearDown kills it.
+start_containerd() {
+	rm -rf "$T/cd"
+	mkdir -p "$T/cd"
+	cat > "$T/cd/config.toml" <<TOML
+version = 2
+root = "$T/cd/root"
+state = "$T/cd/state"
+[grpc]
+  address = "$T/cd/sock"
+[ttrpc]
+  address = "$T/cd/sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+TOML
+	bg CONTAINERD unshare -m containerd --config "$T/cd/config.toml" >"$T/cd/log" 2>&1
+	wait_for 10 test -S "$T/cd/sock"
+}
+
 # The launcher and its init copied where any user can run them: the
 # checkout may lie in a directory others cannot enter (mode 0700, /root).
 # Echoes the copied mocker's path; images for such users go under $T too.

@@ -344,25 +344,6 @@ test_podman_with_mocker_runc() {
 	assertEquals "nothing left in mocker-runc's state" "" "$(ls /run/mocker-runc 2>/dev/null)"
 }
 
-start_containerd() {
-	mkdir -p "$T/cd"
-	cat > "$T/cd/config.toml" <<TOML
-version = 2
-root = "$T/cd/root"
-state = "$T/cd/state"
-[grpc]
-  address = "$T/cd/sock"
-[ttrpc]
-  address = "$T/cd/sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-TOML
-	bg CONTAINERD unshare -m containerd --config "$T/cd/config.toml" >"$T/cd/log" 2>&1
-	wait_for 10 test -S "$T/cd/sock"
-}
-
 test_containerd_with_mocker_runc() {
 	local out c="ctr --address $T/cd/sock"
 	command -v containerd >/dev/null || { fail "containerd is not installed"; return; }

@@ -165,26 +165,6 @@ test_podman_init_path() {
 
 # --- containerd ----------------------------------------------------------------------
 
-start_containerd() {
-	rm -rf "$T/cd"
-	mkdir -p "$T/cd"
-	cat > "$T/cd/config.toml" <<TOML
-version = 2
-root = "$T/cd/root"
-state = "$T/cd/state"
-[grpc]
-  address = "$T/cd/sock"
-[ttrpc]
-  address = "$T/cd/sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-TOML
-	bg CONTAINERD unshare -m containerd --config "$T/cd/config.toml"
-	wait_for 10 test -S "$T/cd/sock"
-}
-
 test_ctr_run_with_mocker_init() {
 	local out pid rootfs
 	start_containerd || { fail "containerd started"; return; }
