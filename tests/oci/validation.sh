@@ -4,9 +4,9 @@
 # table in Markdown on stdout; each test's TAP is kept in DIR/out/NAME/.
 # usage: validation.sh DIR RUNTIME...
 #
-# A test passes when it exits 0 with a TAP plan and no "not ok" line and,
-# when it has no test points (the hook tests report only so), no "error"
-# diagnostic. (A test whose container printed nothing prints no plan.) Each
+# A test passes when it exits 0 with no "not ok" line and, when it has no
+# test points (the hook tests report only so), no "error" diagnostic. (The
+# tests of failures, *_fail, print nothing when the runtime refuses.) Each
 # runtime runs in a mount namespace of its own (a test that leaves a mount
 # behind leaves it there); crun 1.8 there sees no cgroup.controllers in a
 # hybrid host's unified tree, which it cannot use. Afterwards the test
@@ -48,7 +48,7 @@ run_one() { # RUNTIME NAME
 		ok=$(grep -c '^ok' "$out/$n.tap")
 		notok=$(grep -c '^not ok' "$out/$n.tap")
 		verdict=PASS
-		if [ "$rc" != 0 ] || [ "$notok" != 0 ] || ! grep -q '^1\.\.' "$out/$n.tap" ||
+		if [ "$rc" != 0 ] || [ "$notok" != 0 ] ||
 		   { [ "$ok" = 0 ] && grep -q '"error":' "$out/$n.tap"; }; then
 			verdict=FAIL
 		fi
