@@ -93,15 +93,28 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 		    cg->dirs[i][strlen(hierarchy)] == '/')
 			return cg->dirs[i];
 	if (cg->path) { /* OCI: the caller's name, made with its parents */
-		char *slash;
+		char *slash, procs[16];
+		int level = 0, made = -1;
 		snprintf(dir, PATH_MAX, "%s/%s", hierarchy, cg->path + (cg->path[0] == '/'));
 		for (slash = strchr(dir + strlen(hierarchy) + 1, '/'); slash;
-		     slash = strchr(slash + 1, '/')) {
+		     slash = strchr(slash + 1, '/'), level++) {
 			*slash = 0;
-			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			if (mkdir(dir, 0755) == 0) {
+				if (made < 0)
+					made = level;
+			} else if (errno != EEXIST) {
 				return NULL;
+			} else if (made < 0 && file_read(dir, "cgroup.procs", procs, sizeof procs) != 0) {
+				/* never below a cgroup with processes: another
+				 * container's, which this one's delete would kill
+				 * with it, and whose limits it would share */
+				errno = EBUSY;
+				return NULL;
+			}
 			*slash = '/';
 		}
+		cg->made_from[cg->ndirs] = made < 0 ? level : made;
+		cg->leaf[cg->ndirs] = level;
 		if (mkdir(dir, 0755) < 0) {
 			/* an existing one, empty (as runc): never one with
 			 * processes of others, which delete would kill */
@@ -128,6 +141,7 @@ make_dir(struct cgroup *cg, const char *hierarchy)
 		 * nothing it does not know of */
 		tell_watcher(cg, '+', dir);
 		if (mkdir(dir, 0755) == 0) {
+			cg->made_from[cg->ndirs] = cg->leaf[cg->ndirs] = 0; /* no parents */
 			cg->ndirs++;
 			return dir;
 		}

@@ -32,6 +32,9 @@ struct cgroup {
 	int guard_fd;              /* our end of the watcher's pipe, or -1 */
 	const char *path;          /* OCI cgroupsPath: the directories' name
 	                            * below each hierarchy; NULL: mocker-PID */
+	/* for each of dirs, the components of its path below the hierarchy
+	 * we made (from made_from to leaf: removed with it) */
+	int made_from[CGROUP_MAX_DIRS], leaf[CGROUP_MAX_DIRS];
 	/* what else the watcher undoes when mocker dies: a foreground run's
 	 * state file, and its name's link if it still names forget_id (NULL:
 	 * nothing) */

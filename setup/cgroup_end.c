@@ -110,10 +110,21 @@ cgroup_remove_dirs(const struct cgroup *cg, long wait_ms)
 	long waited;
 
 	for (i = cg->ndirs - 1; i >= 0; i--) {
+		char parent[PATH_MAX], *slash;
+		int level;
 		for (waited = 0; (r = rmdir_tree(cg->dirs[i], 0)) < 0 && errno == EBUSY &&
 		                 waited < wait_ms; waited++)
 			nanosleep(&ms, NULL);
 		left += r < 0;
+		/* the parents an OCI cgroupsPath made, deepest first, if empty */
+		snprintf(parent, sizeof parent, "%s", cg->dirs[i]);
+		for (level = cg->leaf[i] - 1; r == 0 && level >= cg->made_from[i]; level--) {
+			if (!(slash = strrchr(parent, '/')))
+				break;
+			*slash = 0;
+			if (rmdir(parent) < 0)
+				break;
+		}
 	}
 	return left;
 }

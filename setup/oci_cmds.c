@@ -128,6 +128,30 @@ write_maps(pid_t pid, const char **why)
 	return 0;
 }
 
+/* A namespace given by path that is ours (the caller's, the host's): the
+ * sysctls of its kind would be written for everyone in it. */
+static void
+no_host_sysctl(int fd, const char *type, const struct oci *o)
+{
+	static const char *const kinds[][2] = { { "ipc", "kernel.msg" }, { "ipc", "kernel.sem" },
+		{ "ipc", "kernel.shm" }, { "ipc", "fs.mqueue." }, { "uts", "kernel.hostname" },
+		{ "uts", "kernel.domainname" }, { "net", "net." } };
+	char own[64];
+	struct stat a, b;
+	size_t k;
+	int i;
+
+	snprintf(own, sizeof own, "/proc/self/ns/%s", type);
+	if (fstat(fd, &a) < 0 || stat(own, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return;
+	for (i = 0; i < o->nsysctl; i++)
+		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+			if (strcmp(kinds[k][0], type) == 0 &&
+			    strncmp(o->sysctl[i][0], kinds[k][1], strlen(kinds[k][1])) == 0)
+				die(EXIT_FAILURE, "linux.sysctl: '%s': the %s namespace given by path "
+				    "is the caller's own", o->sysctl[i][0], type);
+}
+
 /* linux.namespaces given by path, opened and checked here on the host:
  * one of another type is an error, not a surprise. */
 static void
@@ -148,7 +172,11 @@ open_joins(struct container *c, const struct oci *o)
 		if (type < 0 || (unsigned long)type != o->join[j].type)
 			die(EXIT_FAILURE, "linux.namespaces: '%s' is not a %s namespace",
 			    o->join[j].path, names[k]);
+		if (o->nsysctl && (flags[k] == CLONE_NEWIPC || flags[k] == CLONE_NEWUTS))
+			no_host_sysctl(c->join_fds[j], names[k], o);
 	}
+	if (o->nsysctl && c->netns_fd >= 0)
+		no_host_sysctl(c->netns_fd, "net", o);
 }
 
 /* The host's part while the process waits in its namespaces: its state
@@ -199,7 +227,10 @@ write_pid_file(const char *file, pid_t pid)
 		return;
 	snprintf(num, sizeof num, "%d", (int)pid);
 	snprintf(tmp, sizeof tmp, "%s.tmp", file);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	/* made new, never through a link: the file may be in a directory a
+	 * container can write to (a bundle's rootfs) */
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0 ||
 	    write_all(fd, num, strlen(num)) < 0 || close(fd) < 0 || rename(tmp, file) < 0)
 		die_errno(EXIT_FAILURE, "--pid-file '%s'", file);
 }
@@ -275,6 +306,9 @@ create(const char *id, const struct create_opts *o)
 	ct.cg.path = spec.cgroups_path;
 	ct.listen_fds = o->preserve_fds;
 	r = cgroup_create(&ct.cg, &cfg, &why);
+	if (r != 0 && errno == EBUSY && spec.cgroups_path)
+		die(EXIT_FAILURE, "linux.cgroupsPath '%s': a cgroup with processes in it is there "
+		    "or above it (another container's)", spec.cgroups_path);
 	if (r != 0)
 		die_errno(EXIT_FAILURE, "cannot %s", why ? why : "create the cgroup");
 	ct.before_go = before_go;

@@ -61,7 +61,9 @@ oci_state_save(const struct oci_state *s)
 	if (s->hooks)
 		json_object_set_new(j, "hooks", json_loads(s->hooks, 0, NULL));
 	for (i = 0; i < s->cg.ndirs; i++)
-		json_array_append_new(dirs, json_string(s->cg.dirs[i]));
+		json_array_append_new(dirs, json_pack("{s:s, s:i, s:i}", "dir", s->cg.dirs[i],
+		                                      "made_from", s->cg.made_from[i],
+		                                      "leaf", s->cg.leaf[i]));
 	json_object_set_new(j, "cgroups", dirs);
 	json_object_set_new(j, "kill_dir", json_string(s->cg.kill_dir));
 	json_object_set_new(j, "freezer_dir", json_string(s->cg.freezer_dir));
@@ -138,8 +140,12 @@ oci_state_load(struct oci_state *s, const char *id)
 	if ((v = json_object_get(j, "hooks")))
 		s->hooks = json_dumps(v, JSON_COMPACT);
 	v = json_object_get(j, "cgroups");
-	for (i = 0; i < json_array_size(v) && i < CGROUP_MAX_DIRS; i++)
-		copy_str(s->cg.dirs[s->cg.ndirs++], PATH_MAX, json_array_get(v, i));
+	for (i = 0; i < json_array_size(v) && i < CGROUP_MAX_DIRS; i++) {
+		json_t *d = json_array_get(v, i);
+		copy_str(s->cg.dirs[s->cg.ndirs], PATH_MAX, json_object_get(d, "dir"));
+		s->cg.made_from[s->cg.ndirs] = (int)json_integer_value(json_object_get(d, "made_from"));
+		s->cg.leaf[s->cg.ndirs++] = (int)json_integer_value(json_object_get(d, "leaf"));
+	}
 	copy_str(s->cg.kill_dir, sizeof s->cg.kill_dir, json_object_get(j, "kill_dir"));
 	copy_str(s->cg.freezer_dir, sizeof s->cg.freezer_dir, json_object_get(j, "freezer_dir"));
 	json_decref(j);

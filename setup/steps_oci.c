@@ -196,9 +196,14 @@ mount_cgroups(const struct container *ct, int target, const struct oci_mount *m,
 	struct dirent *e;
 	DIR *hosts;
 	int fd, dir = -1, i;
+	/* a v1 controller's files are root's to write: a container's root
+	 * could raise its own memory limit. Read-only, unless it may
+	 * administer the system anyway (CAP_SYS_ADMIN: privileged) */
+	unsigned attr = m->attr | MA_NOSUID | MA_NODEV | MA_NOEXEC |
+	                (ct->c->oci->caps[CAP_BOUNDING] & (1ULL << 21) ? 0 : MA_RDONLY);
 
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == 0x63677270 /* cgroup2 */)
-		return mount_new_at("cgroup2", m->data, m->attr, target);
+		return mount_new_at("cgroup2", m->data, attr, target);
 	*why = m->dest;
 	if ((fd = mount_new_at("tmpfs", tmpfs_opts, m->attr & ~MA_RDONLY, target)) < 0)
 		return -1;
@@ -233,7 +238,7 @@ mount_cgroups(const struct container *ct, int target, const struct oci_mount *m,
 		name[slash - d - root] = 0;
 		if ((point = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 			goto fail;
-		bound = bind_new_at(AT_FDCWD, d, point, m->attr | MA_NOSUID | MA_NODEV | MA_NOEXEC, 0);
+		bound = bind_new_at(AT_FDCWD, d, point, attr, 0);
 		close_keep_errno(point);
 		if (bound < 0)
 			goto fail;

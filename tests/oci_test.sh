@@ -277,13 +277,16 @@ test_attack_cgroup_mount_shows_only_its_own() {
 		| .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]
 		| .process.capabilities.effective += ["CAP_MKNOD"]
 		| .process.args = ["sh", "-c", "ls /sys/fs/cgroup/memory | wc -l; grep -c . /sys/fs/cgroup/unified/cgroup.procs;
-			echo $$ > /sys/fs/cgroup/devices/cgroup.procs; mknod /tmp/disk b 254 0 2>&1 | grep -c \"not permitted\""]')
+			echo $$ 2>/dev/null > /sys/fs/cgroup/devices/cgroup.procs; sh -c \"echo a > /sys/fs/cgroup/devices/devices.allow\" 2>&1 | grep -c Read-only;
+			mknod /tmp/disk b 254 0 2>&1 | grep -c \"not permitted\""]')
 	# the control: the host's root of that hierarchy is there to be reached
 	assertTrue "the host's memory root" "[ -f /sys/fs/cgroup/memory/cgroup.procs ]"
 	out=$(rt run --bundle "$b" g1 </dev/null 2>&1)
-	# nothing of the host's memory root; its own two processes; no disk
+	# nothing of the host's memory root; its own two processes; read-only
+	# without CAP_SYS_ADMIN; no disk
 	assertEquals "its own cgroups: $out" "0
 2
+1
 1" "$out"
 	assert_gone g1
 }
@@ -310,6 +313,36 @@ test_attack_exe_of_a_waiting_process_is_sealed() {
 	assertEquals "the host's mocker untouched" "$sum" "$(md5sum < "$MOCKER")"
 	rt delete --force pb
 	rt delete --force pa
+}
+
+# What a container can plant where the caller writes or asks: a link at
+# the pid file's temporary name, a cgroupsPath below a running container's
+# cgroup, the caller's own network namespace given by path for a sysctl.
+test_attack_pid_file_nested_cgroup_host_sysctl() {
+	local b pid cg
+	echo secret > "$T/victim"
+	b=$(bundle plant '.process.args = ["sleep", "100"]')
+	rt run -d --bundle "$b" --pid-file "$T/p1" pl </dev/null || fail "run"
+	ln -s "$T/victim" "$b/rootfs/x.pid.tmp"   # as the container would, in its root
+	rt exec --detach --pid-file "$b/rootfs/x.pid" pl true </dev/null || fail "exec -d"
+	assertEquals "the link's target untouched" secret "$(cat "$T/victim")"
+	assertFalse "the pid file is a file" "[ -L '$b/rootfs/x.pid' ]"
+	# below the running container's own cgroup: refused
+	pid=$(cat "$T/p1")
+	cg=$(awk -F: '$2 == "" {print $3}' "/proc/$pid/cgroup")
+	b=$(bundle nested '.linux.cgroupsPath = "'"$cg"'/sub"')
+	rt create --bundle "$b" ne </dev/null 2>"$T/err"
+	assertEquals "nested below a running container" \
+		"mocker-runc: linux.cgroupsPath '$cg/sub': a cgroup with processes in it is there or above it (another container's)" \
+		"$(cat "$T/err")"
+	b=$(bundle hostnet '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/net" else . end)
+		| .linux.sysctl = {"net.ipv4.conf.all.forwarding": "1"}')
+	rt create --bundle "$b" hs </dev/null 2>"$T/err"
+	assertEquals "a sysctl for the caller's namespace" \
+		"mocker-runc: linux.sysctl: 'net.ipv4.conf.all.forwarding': the net namespace given by path is the caller's own" \
+		"$(cat "$T/err")"
+	rt delete --force pl
+	assert_gone ne
 }
 
 # --- the real callers ----------------------------------------------------------------
