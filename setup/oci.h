@@ -70,6 +70,7 @@ struct oci {
 	char bundle[PATH_MAX];     /* absolute */
 	char rootfs[PATH_MAX];     /* root.path, absolute */
 	unsigned long ns_new;      /* CLONE_NEW* the container gets */
+	int caller_mounts;         /* no mount namespace: the caller's (chroot) */
 	struct { unsigned long type; const char *path; } join[OCI_MAX_JOIN];
 	int njoin;                 /* namespaces joined by path (not network's:
 	                            * struct config's net_ns) */

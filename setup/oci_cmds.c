@@ -22,6 +22,7 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -98,12 +99,29 @@ static struct container ct;
 static struct oci_state made; /* the state of the container being created */
 static int made_done;
 
+/* A container without a mount namespace left its mounts (the rootfs bound
+ * over itself, /proc, /dev... on it) in its caller's: gone with the
+ * rootfs's, when this is that namespace. */
+static void
+unmount_rootfs(const struct oci_state *s)
+{
+	struct stat ns;
+
+	if (!s->caller_mnt_ns || stat("/proc/self/ns/mnt", &ns) < 0 ||
+	    ns.st_ino != s->caller_mnt_ns || !s->rootfs[0])
+		return;
+	if (umount2(s->rootfs, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL)
+		warnx_("cannot unmount %s: %s", s->rootfs, strerror(errno));
+}
+
 /* A create that fails leaves nothing: its state directory goes. */
 static void
 forget_made(void)
 {
-	if (!made_done && made.dir[0])
+	if (!made_done && made.dir[0]) {
+		unmount_rootfs(&made);
 		oci_state_remove(&made);
+	}
 }
 
 /* linux.uidMappings and gidMappings, written from the host. */
@@ -241,6 +259,7 @@ struct create_opts {
 	int preserve_fds;          /* 3 .. 3+N-1 go in, as they are */
 };
 
+
 /* Makes the container; its process waits for start. Returns its pid. */
 static pid_t
 create(const char *id, const struct create_opts *o)
@@ -285,6 +304,12 @@ create(const char *id, const struct create_opts *o)
 	}
 	made.created = ctr_now();
 	made.inject_init = spec.inject_init;
+	if (spec.caller_mounts) {
+		struct stat ns;
+		if (stat("/proc/self/ns/mnt", &ns) < 0)
+			die_errno(EXIT_FAILURE, "cannot read /proc/self/ns/mnt");
+		made.caller_mnt_ns = ns.st_ino;
+	}
 	snprintf(made.rootfs, sizeof made.rootfs, "%s", spec.rootfs);
 	made.seccomp = (char *)spec.seccomp_json;
 
@@ -313,6 +338,7 @@ create(const char *id, const struct create_opts *o)
 		die_errno(EXIT_FAILURE, "cannot %s", why ? why : "create the cgroup");
 	ct.before_go = before_go;
 	if ((r = run_container(&ct)) != 0) {
+		unmount_rootfs(&made);
 		oci_state_remove(&made);
 		exit(r == EXIT_SETUP ? EXIT_FAILURE : r);
 	}
@@ -393,6 +419,7 @@ start(const char *id)
 
 /* ---- delete ---- */
 
+
 /* Kills every process of the container and waits (up to 5 s) for its
  * first to be gone. */
 static void
@@ -424,6 +451,7 @@ delete(const char *id, int force)
 		kill_all(&s);
 	}
 	kept_hooks(&s, HOOK_POSTSTOP, "stopped");
+	unmount_rootfs(&s);
 	if (s.cg.ndirs && cgroup_remove_dirs(&s.cg, 2000) > 0)
 		warnx_("a cgroup of container '%s' is still busy: left behind", id);
 	oci_state_remove(&s);

@@ -434,9 +434,13 @@ load_namespaces(json_t *a, struct config *c, struct oci *o)
 	}
 	for (j = 0; j < o->njoin && o->join[j].type != CLONE_NEWNS; j++)
 		;
-	if (!(o->ns_new & CLONE_NEWNS) && j == o->njoin)
-		bad("linux.namespaces: mocker needs a mount namespace for the container (its "
-		    "own, or one given by path): it never mounts in its caller's");
+	if (!(o->ns_new & CLONE_NEWNS) && j == o->njoin) {
+		/* the spec: the runtime's own, then. Its mounts are the caller's
+		 * to see, until delete; only chroot confines the container */
+		o->caller_mounts = 1;
+		warnx_("linux.namespaces: no mount namespace: the container's mounts are made "
+		       "in the caller's and it is chrooted, which CAP_SYS_CHROOT escapes");
+	}
 	if (!c->net_ns)
 		c->net = o->ns_new & CLONE_NEWNET ? NET_NONE : NET_HOST;
 }
@@ -736,9 +740,8 @@ load_linux(json_t *l, struct config *c, struct oci *o)
 	json_t *v;
 
 	only(l, "linux", known);
-	if (!(v = json_object_get(l, "namespaces")))
-		bad("linux.namespaces: missing");
-	load_namespaces(v, c, o);
+	/* none: every one the caller's, as the spec says */
+	load_namespaces((v = json_object_get(l, "namespaces")) ? v : json_array(), c, o);
 	if ((v = json_object_get(l, "uidMappings")))
 		load_idmap(v, "linux.uidMappings", o->uid_map, &o->nuid_map);
 	if ((v = json_object_get(l, "gidMappings")))

@@ -56,6 +56,7 @@ oci_state_save(const struct oci_state *s)
 		json_object_set_new(j, "seccomp", json_string(s->seccomp));
 	json_object_set_new(j, "created", json_integer(s->created));
 	json_object_set_new(j, "inject_init", json_boolean(s->inject_init));
+	json_object_set_new(j, "caller_mnt_ns", json_integer((json_int_t)s->caller_mnt_ns));
 	if (s->annotations)
 		json_object_set_new(j, "annotations", json_loads(s->annotations, 0, NULL));
 	if (s->hooks)
@@ -131,6 +132,7 @@ oci_state_load(struct oci_state *s, const char *id)
 	s->pid_start = (unsigned long long)json_integer_value(json_object_get(j, "pid_start"));
 	s->created = json_integer_value(json_object_get(j, "created"));
 	s->inject_init = json_is_true(json_object_get(j, "inject_init"));
+	s->caller_mnt_ns = (unsigned long long)json_integer_value(json_object_get(j, "caller_mnt_ns"));
 	copy_str(s->bundle, sizeof s->bundle, json_object_get(j, "bundle"));
 	copy_str(s->rootfs, sizeof s->rootfs, json_object_get(j, "rootfs"));
 	if ((v = json_object_get(j, "seccomp")) && json_is_string(v))

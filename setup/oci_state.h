@@ -31,6 +31,9 @@ struct oci_state {
 	char *hooks;               /* the config's hooks, JSON, or NULL */
 	struct cgroup cg;          /* the directories it made */
 	int inject_init;           /* run.mocker.init: our init stays PID 1 */
+	unsigned long long caller_mnt_ns; /* no mount namespace: the caller's
+	                            * (its inode), where delete unmounts the
+	                            * rootfs; 0 */
 	const char *status;        /* "created", "running", "paused", "stopped" */
 };
 

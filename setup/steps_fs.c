@@ -29,7 +29,11 @@
 int
 step_mount_tree_slave(struct container *ct, const char **why)
 {
-	/* Before anything is mounted: nothing made here may reach the host. */
+	/* Before anything is mounted: nothing made here may reach the host.
+	 * (An OCI container without a mount namespace mounts in its caller's,
+	 * as the config asks: that one is not ours to change.) */
+	if (ct->c->oci && ct->c->oci->caller_mounts)
+		return 0;
 	return mount_tree_slave();
 }
 
@@ -331,8 +335,13 @@ int
 step_pivot(struct container *ct, const char **why)
 {
 	*why = ct->rootfs;
-	if (mount_pivot(ct->rootfd) < 0)
+	if (ct->c->oci && ct->c->oci->caller_mounts) {
+		/* the caller's mount namespace: pivot_root would move its root */
+		if (fchdir(ct->rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+			return -1;
+	} else if (mount_pivot(ct->rootfd) < 0) {
 		return -1;
+	}
 	/* None of our descriptors may be found as /proc/self/fd/N later. */
 	close(ct->rootfd);
 	close(ct->procfd);

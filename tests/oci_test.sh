@@ -190,9 +190,9 @@ test_errors_name_what_is_wrong() {
 	b=$(bundle bad3 '.process.rlimits[0].type = "RLIMIT_FOO"')
 	rt create --bundle "$b" x3 2>"$T/err"
 	assertEquals "unknown rlimit" "mocker-runc: config.json: process.rlimits: unknown type 'RLIMIT_FOO'" "$(cat "$T/err")"
-	b=$(bundle bad4 '.linux.namespaces = [{type: "pid"}]')
+	b=$(bundle bad4 '.linux.namespaces += [{type: "user", path: "/proc/self/ns/user"}]')
 	rt create --bundle "$b" x4 2>"$T/err"
-	assertEquals "no mount namespace" "mocker-runc: config.json: linux.namespaces: mocker needs a mount namespace for the container (its own, or one given by path): it never mounts in its caller's" "$(cat "$T/err")"
+	assertEquals "a user namespace by path" "mocker-runc: config.json: linux.namespaces: joining a user namespace by path is not supported yet" "$(cat "$T/err")"
 	b=$(bundle bad5 '.linux.namespaces += [{type: "ipc", path: "/proc/self/ns/uts"}] | .linux.namespaces |= map(select(.type != "ipc" or .path))')
 	rt create --bundle "$b" x5 2>"$T/err"
 	assertEquals "a namespace of the wrong type" "mocker-runc: linux.namespaces: '/proc/self/ns/uts' is not a ipc namespace" "$(cat "$T/err")"
@@ -221,6 +221,23 @@ test_mocker_init_annotation() {
 	out=$(rt run --bundle "$b" i1 </dev/null 2>&1)
 	assertEquals "mocker-init as PID 1, orphans reaped" "/memfd:mocker-init (deleted)
 0" "$out"
+}
+
+# No mount namespace in the config: the caller's, as the spec says; the
+# container is chrooted, its mounts are the caller's until delete removes
+# them (in a mount namespace of the test's own, to see them).
+test_without_a_mount_namespace() {
+	local b out
+	b=$(bundle nomnt '.linux.namespaces |= map(select(.type != "mount"))
+		| .process.args = ["sh", "-c", "ls /proc/1/ns/mnt >/dev/null && echo in"]')
+	# shellcheck disable=SC2016 # arguments of the inner sh
+	out=$(unshare -m sh -c '"$0" --root "$1" run --bundle "$2" nm </dev/null 2>"$3";
+		echo "rc=$?"; grep -c " $2/rootfs" /proc/self/mountinfo' "$RUNC" "$T/state" "$b" "$T/err")
+	assertEquals "ran, and nothing left mounted" "in
+rc=0
+0" "$out"
+	assertEquals "said" "mocker-runc: warning: linux.namespaces: no mount namespace: the container's mounts are made in the caller's and it is chrooted, which CAP_SYS_CHROOT escapes" "$(cat "$T/err")"
+	assert_gone nm
 }
 
 # --- a hostile rootfs ------------------------------------------------------------
