@@ -5,8 +5,10 @@
  * waiting for start, a child of whoever waits for it (their subreaper),
  * and nothing of mocker stays behind to watch it.
  *
- * Exit status: 0, or 1 with one line on stderr (and in --log); run gives
- * the container's own status.
+ * Exit status: 0, or 1 with one line on stderr (and in --log); create
+ * (and run, exec) 127 when process.args[0] is not found in the container,
+ * 126 when it cannot be executed, as mocker run; run and exec give the
+ * process's own status.
  */
 #include <dirent.h>
 #include <errno.h>
