@@ -113,6 +113,7 @@ struct oci {
 	struct oci_hook hooks[HOOK_KINDS][OCI_MAX_HOOKS];
 	int nhooks[HOOK_KINDS];
 	char *annotations;         /* as JSON, for state */
+	char *hooks_json;          /* hooks as JSON, kept for start and delete */
 	int inject_init;           /* annotation run.mocker.init "true" */
 	int terminal;
 	unsigned short rows, cols;

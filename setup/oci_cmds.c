@@ -17,7 +17,6 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,17 +60,8 @@ static const char usage[] =
 
 static int debug;
 
-static __attribute__((format(printf, 1, 2), noreturn)) void
-usage_error(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	die(EXIT_FAILURE, "%s (see mocker-runc --help)", msg);
-}
+/* A command line mocker-runc cannot take: one line, exit 1. */
+#define usage_error(fmt, ...) die(EXIT_FAILURE, fmt " (see mocker-runc --help)", ##__VA_ARGS__)
 
 static const char *
 need_id(int argc, char **argv, const char *cmd)
@@ -266,9 +256,8 @@ struct create_opts {
 static pid_t
 create(const char *id, const struct create_opts *o)
 {
-	char fifo[PATH_MAX + 16], *hooks;
+	char fifo[PATH_MAX + 16];
 	struct oci_state old;
-	json_t *j;
 	const char *why = NULL;
 	int r;
 
@@ -299,11 +288,7 @@ create(const char *id, const struct create_opts *o)
 	snprintf(made.bundle, sizeof made.bundle, "%s", spec.bundle);
 	made.annotations = spec.annotations;
 	/* the hooks start and delete run: kept, as the config is read once */
-	snprintf(fifo, sizeof fifo, "%s/config.json", spec.bundle);
-	if ((j = json_load_file(fifo, 0, NULL)) && json_object_get(j, "hooks")) {
-		hooks = json_dumps(json_object_get(j, "hooks"), JSON_COMPACT);
-		made.hooks = hooks;
-	}
+	made.hooks = spec.hooks_json;
 	made.created = ctr_now();
 	made.inject_init = spec.inject_init;
 	if (spec.caller_mounts) {

@@ -10,7 +10,6 @@
 #include <jansson.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +27,8 @@
 #include "oci_state.h"
 #include "option_values.h"
 
-static __attribute__((format(printf, 1, 2), noreturn)) void
-bad(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	die(EXIT_FAILURE, "config.json: %s", msg);
-}
+/* One line naming the field, exit 1 (the format a string literal). */
+#define bad(...) die(EXIT_FAILURE, "config.json: " __VA_ARGS__)
 
 /* Refuses any member of obj not in known (NULL-terminated): a field we
  * do not apply is never passed over. */
@@ -871,8 +861,10 @@ oci_spec_load(const char *bundle, struct config *c, struct oci *o)
 	}
 	if ((v = json_object_get(j, "mounts")))
 		load_mounts(v, o);
-	if ((v = json_object_get(j, "hooks")))
+	if ((v = json_object_get(j, "hooks"))) {
 		load_hooks(v, o);
+		o->hooks_json = json_dumps(v, JSON_COMPACT);
+	}
 	if ((v = json_object_get(j, "annotations"))) {
 		json_t *init = json_object_get(v, "run.mocker.init");
 		if (!json_is_object(v))

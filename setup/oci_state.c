@@ -90,16 +90,13 @@ copy_str(char *dst, size_t size, json_t *v)
 static int
 frozen(const struct oci_state *s)
 {
-	char buf[32], dir[PATH_MAX];
+	char buf[32];
 
 	if (s->cg.kill_dir[0] && file_read(s->cg.kill_dir, "cgroup.freeze", buf, sizeof buf) > 0)
 		return buf[0] == '1';
-	if (s->cg.freezer_dir[0]) {
-		snprintf(dir, sizeof dir, "%s", s->cg.freezer_dir);
-		return file_read(dir, "freezer.state", buf, sizeof buf) > 0 &&
-		       strncmp(buf, "FROZEN", 6) == 0;
-	}
-	return 0;
+	return s->cg.freezer_dir[0] &&
+	       file_read(s->cg.freezer_dir, "freezer.state", buf, sizeof buf) > 0 &&
+	       strncmp(buf, "FROZEN", 6) == 0;
 }
 
 int

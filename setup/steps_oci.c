@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -32,6 +33,8 @@
 int
 step_oci_sysctl(struct container *ct, const char **why)
 {
+	struct open_how how = { .flags = O_WRONLY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	const struct oci *o = ct->c->oci;
 	char name[PATH_MAX];
 	int i, fd;
@@ -43,19 +46,13 @@ step_oci_sysctl(struct container *ct, const char **why)
 		for (k = 4; name[k]; k++)
 			if (name[k] == '.')
 				name[k] = '/';
-		if ((fd = open_beneath(ct->procfd, name, O_PATH)) < 0)
+		if ((fd = (int)syscall(SYS_openat2, ct->procfd, name, &how, sizeof how)) < 0)
 			return -1;
-		{
-			char self[32];
-			int w = open(fd_path(fd, self), O_WRONLY | O_CLOEXEC);
-			close(fd);
-			if (w < 0 || write_all(w, o->sysctl[i][1], strlen(o->sysctl[i][1])) < 0) {
-				if (w >= 0)
-					close_keep_errno(w);
-				return -1;
-			}
-			close(w);
+		if (write_all(fd, o->sysctl[i][1], strlen(o->sysctl[i][1])) < 0) {
+			close_keep_errno(fd);
+			return -1;
 		}
+		close(fd);
 	}
 	return 0;
 }
